@@ -1,0 +1,61 @@
+// The contract every storage adapter (SQLite embedded default, PostgreSQL for scale-out) fulfils.
+// The image service above it does all crypto; an adapter stores opaque bytes and guarantees:
+// - atomicity: a version is stored whole or not at all (one transaction / row), never half;
+// - tokens: assigned by the adapter inside the same transaction, strictly increasing per image
+//   (max(previous + 1, now)), ≤ 2^53−1, even with many processes writing (order them in the database);
+// - concurrent replaces of one id serialise;
+// - no partial state after a failed or crashed write.
+
+/** One stored image version, as the service hands it in (the key is wrapped at rest). */
+export interface ImageVersionInput {
+  /** Id of the key-wrapping key that wrapped `wrappedKey` (derived from the secret of that key id). */
+  keyId: string
+  /** The per-image AES key, wrapped under the key-wrapping key. Never the raw key. */
+  wrappedKey: Uint8Array
+  iv: Uint8Array
+  tag: Uint8Array
+  /** Ciphertext without the GCM tag. */
+  ciphertext: Uint8Array
+}
+
+/** A stored image version with the token the adapter assigned to it. */
+export interface StoredImage extends ImageVersionInput {
+  id: string
+  token: number
+}
+
+/** The current version's metadata without its ciphertext (cheap to read). */
+export type StoredImageHead = Omit<StoredImage, 'ciphertext'>
+
+export interface StorageAdapter {
+  readonly kind: string
+  /** Creates schema / directories as needed; idempotent. */
+  open(): Promise<void>
+  /** Releases connections and handles; idempotent. */
+  close(): Promise<void>
+  /**
+   * Stores a new image. `now` (ms) is the lower bound of its token. Rejects with a
+   * `STORAGE_ERROR` PixstoreError if `id` exists, storing nothing.
+   * @returns the token assigned
+   */
+  insert(id: string, version: ImageVersionInput, now: number): Promise<number>
+  /**
+   * Atomically replaces the current version of `id`; token = max(previous + 1, now).
+   * @returns the new token, or `null` if `id` does not exist (nothing stored)
+   */
+  replace(id: string, version: ImageVersionInput, now: number): Promise<number | null>
+  get(id: string): Promise<StoredImage | null>
+  getHead(id: string): Promise<StoredImageHead | null>
+  exists(id: string): Promise<boolean>
+  /** @returns whether a row was deleted */
+  delete(id: string): Promise<boolean>
+  /**
+   * Rewraps keys (secret rotation): for every image whose keyId is not `currentKeyId`, calls
+   * `rewrap` and stores the result only if the row still holds the same token (an update in between wins).
+   * @returns how many rows were rewrapped
+   */
+  rewrapKeys(
+    currentKeyId: string,
+    rewrap: (row: StoredImageHead) => Promise<{ keyId: string; wrappedKey: Uint8Array }>,
+  ): Promise<number>
+}

@@ -1,0 +1,71 @@
+/**
+ * Every failure Pixstore reports on purpose is a {@link PixstoreError} with a stable string `code`.
+ * Programs switch on `code`; `message` is for people and may change between versions.
+ *
+ * @example
+ * ```ts
+ * try { decodeWirePayload(bytes) } catch (e) {
+ *   if (e instanceof PixstoreError && e.code === 'WIRE_TRUNCATED') retryLater()
+ * }
+ * ```
+ */
+export type PixstoreErrorCode =
+  // wire codec
+  | 'WIRE_INVALID_INPUT' // the argument is not a Uint8Array / not a valid payload object
+  | 'WIRE_EMPTY'
+  | 'WIRE_UNKNOWN_STATE'
+  | 'WIRE_TRUNCATED'
+  | 'WIRE_TRAILING_BYTES'
+  | 'WIRE_TOKEN_RANGE'
+  | 'WIRE_FIELD_LENGTH' // key/iv/tag of the wrong length when encoding
+  | 'CODEC_UNAVAILABLE'
+  // wire states received by a client (one code per error state)
+  | 'STATE_NOT_FOUND'
+  | 'STATE_MISSING_ID'
+  | 'STATE_MISSING_PROOF'
+  | 'STATE_INVALID_PROOF'
+  | 'STATE_INTERNAL_ERROR'
+  // proofs
+  | 'PROOF_MISSING'
+  | 'PROOF_MALFORMED'
+  | 'PROOF_UNKNOWN_KEY'
+  | 'PROOF_EXPIRED'
+  | 'PROOF_NOT_YET_VALID' // expiry further in the future than any proof we issue
+  | 'PROOF_INVALID' // MAC mismatch: wrong id, wrong scope, tampered
+  // images and ids
+  | 'IMAGE_EMPTY'
+  | 'IMAGE_INVALID' // not an image we can sniff
+  | 'IMAGE_UNSUPPORTED_FORMAT'
+  | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_NOT_FOUND'
+  | 'IMAGE_ID_INVALID'
+  | 'IMAGE_FILE_UNREADABLE'
+  // crypto
+  | 'DECRYPT_FAILED'
+  | 'SECRET_INVALID'
+  // storage and lifecycle
+  | 'STORAGE_ERROR'
+  | 'STORAGE_UNAVAILABLE'
+  | 'NOT_INITIALIZED'
+  | 'CONFIG_INVALID'
+  | 'ENDPOINT_ERROR'
+  // frontend
+  | 'FETCH_FAILED'
+  | 'FETCH_ABORTED'
+  | 'CACHE_ERROR'
+
+/** An error Pixstore raised on purpose, with a stable {@link PixstoreErrorCode}. Never carries a secret. */
+export class PixstoreError extends Error {
+  readonly code: PixstoreErrorCode
+  override readonly name = 'PixstoreError'
+
+  constructor(code: PixstoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** True when `value` is a {@link PixstoreError}, optionally with the given code. */
+export function isPixstoreError(value: unknown, code?: PixstoreErrorCode): value is PixstoreError {
+  return value instanceof PixstoreError && (code === undefined || value.code === code)
+}

@@ -1,0 +1,77 @@
+/**
+ * Public types shared by `pixstore/backend`, `pixstore/frontend` and `pixstore/codec`.
+ * Names and shapes follow pixstore 3.2.1 so its users can switch.
+ */
+
+/** Base64 AES-256-GCM parameters of one image version (key 32 bytes, iv 12 bytes, tag 16 bytes). */
+export interface ImageMeta {
+  key: string
+  iv: string
+  tag: string
+}
+
+/**
+ * What the backend hands the application for one image, and the application hands its front end.
+ * `token` identifies the image version (strictly increasing per image, ≤ 2^53−1);
+ * `statelessProof` authorises one network fetch of `id` until it expires.
+ */
+export interface ImageRecord {
+  id: string
+  token: number
+  meta: ImageMeta
+  statelessProof: string
+}
+
+/**
+ * Fetches the wire payload for `record` from wherever the application serves it.
+ * `context` is whatever the caller passed to `getImage`, unchanged.
+ *
+ * @example
+ * ```ts
+ * const fetcher: ImageFetcher = async (record, context) => {
+ *   const res = await fetch(`/api/images/${record.id}`, { headers: { authorization: context.jwt } })
+ *   return new Uint8Array(await res.arrayBuffer())
+ * }
+ * ```
+ */
+export type ImageFetcher<Context = any> = (record: ImageRecord, context?: Context) => Promise<Uint8Array>
+
+/** Wire states of format v1 (byte-compatible with pixstore 3.2.1). */
+export const WireState = {
+  Success: 0,
+  Updated: 1,
+  NotFound: 2,
+  MissingID: 3,
+  MissingProof: 4,
+  InvalidProof: 5,
+  InternalError: 6,
+} as const
+export type WireState = (typeof WireState)[keyof typeof WireState]
+
+/** `[0][ciphertext]`: the client's token is current; decrypt with the record's meta. */
+export interface SuccessPayload {
+  state: typeof WireState.Success
+  ciphertext: Uint8Array
+}
+
+/** `[1][token u64 LE][key 32][iv 12][tag 16][ciphertext]`: a newer version with its own key. */
+export interface UpdatedPayload {
+  state: typeof WireState.Updated
+  token: number
+  key: Uint8Array
+  iv: Uint8Array
+  tag: Uint8Array
+  ciphertext: Uint8Array
+}
+
+/** A one-byte error frame. */
+export interface ErrorPayload {
+  state:
+    | typeof WireState.NotFound
+    | typeof WireState.MissingID
+    | typeof WireState.MissingProof
+    | typeof WireState.InvalidProof
+    | typeof WireState.InternalError
+}
+
+export type WirePayload = SuccessPayload | UpdatedPayload | ErrorPayload
