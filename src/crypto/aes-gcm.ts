@@ -21,8 +21,12 @@ function subtle(): SubtleCrypto {
   return s
 }
 
+// TS 5.7+ types typed arrays by their buffer; WebCrypto's BufferSource excludes SharedArrayBuffer.
+// Our bytes never live in one, so narrowing the type is sound.
+const asBuffer = (bytes: Uint8Array) => bytes as Uint8Array<ArrayBuffer>
+
 /** Fills `length` bytes from the platform CSPRNG. */
-export function randomBytes(length: number): Uint8Array {
+export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length)
   // getRandomValues caps one call at 65,536 bytes.
   for (let i = 0; i < length; i += 65_536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65_536)))
@@ -33,8 +37,8 @@ export function randomBytes(length: number): Uint8Array {
 export async function sealImage(plaintext: Uint8Array): Promise<SealedImage> {
   const key = randomBytes(AES_KEY_BYTES)
   const iv = randomBytes(AES_IV_BYTES)
-  const cryptoKey = await subtle().importKey('raw', key, 'AES-GCM', false, ['encrypt'])
-  const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, tagLength: 128 }, cryptoKey, plaintext))
+  const cryptoKey = await subtle().importKey('raw', asBuffer(key), 'AES-GCM', false, ['encrypt'])
+  const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: asBuffer(iv), tagLength: 128 }, cryptoKey, asBuffer(plaintext)))
   const split = sealed.length - AES_TAG_BYTES
   return { key, iv, tag: sealed.slice(split), ciphertext: sealed.subarray(0, split) }
 }
@@ -57,8 +61,8 @@ export async function openImage(
   joined.set(ciphertext, 0)
   joined.set(tag, ciphertext.length)
   try {
-    const cryptoKey = await subtle().importKey('raw', key, 'AES-GCM', false, ['decrypt'])
-    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, tagLength: 128 }, cryptoKey, joined))
+    const cryptoKey = await subtle().importKey('raw', asBuffer(key), 'AES-GCM', false, ['decrypt'])
+    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: asBuffer(iv), tagLength: 128 }, cryptoKey, joined))
   } catch (cause) {
     throw new PixstoreError('DECRYPT_FAILED', 'image could not be decrypted (tampered data or wrong key)', { cause })
   }
