@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import path from 'node:path'
+import type {} from 'vitest'
 import type { TestProject } from 'vitest/node'
 
 const root = path.resolve(import.meta.dirname, '../..')
