@@ -1,0 +1,338 @@
+// PostgreSQL storage for scale-out: any number of stateless backend instances share one database.
+// Every write is a single SQL statement, so atomicity and ordering come from PostgreSQL itself:
+// `UPDATE … SET token = GREATEST(token + 1, $now)` takes the row lock, and under READ COMMITTED a
+// waiting update re-reads the row its predecessor committed, so tokens from all instances strictly
+// increase and no update is lost — without any lock or clock held in process memory.
+import pg from 'pg'
+import { PixstoreError } from '../../../shared/errors.js'
+import type { ImageVersionInput, StorageAdapter, StoredImageHead } from '../contract.js'
+import { isConnectionFailure, toStorageError } from './postgres-errors.js'
+import { quoteSchema, SCHEMA_LOCK_KEY, schemaStatements, TABLE_NAME } from './postgres-schema.js'
+
+/** Options of {@link createPostgresAdapter}. */
+export interface PostgresAdapterOptions {
+  /** `postgres://user:password@host:port/database` (also `postgresql://`; query parameters as `pg` reads them). */
+  url: string
+  /** Schema holding the table; created on `open()` when missing. Default `'public'`. */
+  schema?: string
+  /** Connections per instance. Default 10. */
+  poolSize?: number
+  /** How long to wait for a connection (new or from a full pool) before `STORAGE_UNAVAILABLE`. Default 5000. */
+  connectTimeoutMs?: number
+  /** Server-side `statement_timeout` and client-side read timeout per query. Default 30000. */
+  queryTimeoutMs?: number
+  /** Idle connections are closed after this long. Default 10000. */
+  idleTimeoutMs?: number
+  /** `application_name` of the connections (shows in pg_stat_activity). Default `'pixstore'`. */
+  applicationName?: string
+  /** Passed to `pg` as is (e.g. `{ rejectUnauthorized: true, ca }`). Default: what the URL says. */
+  ssl?: pg.PoolConfig['ssl']
+}
+
+const MAX_TOKEN = Number.MAX_SAFE_INTEGER
+
+/**
+ * Creates the PostgreSQL {@link StorageAdapter}. Nothing connects until `open()`, which creates the
+ * schema and table if needed (safe when several instances start at once).
+ *
+ * @example
+ * ```ts
+ * const storage = createPostgresAdapter({ url: process.env.PIXSTORE_DATABASE_URL!, poolSize: 20 })
+ * await storage.open()
+ * const token = await storage.insert('cat', version, Date.now())
+ * ```
+ */
+export function createPostgresAdapter(options: PostgresAdapterOptions): StorageAdapter {
+  const { url, secrets } = parseUrl(options?.url)
+  const quotedSchema = quoteSchema(options.schema ?? 'public')
+  const schemaName = options.schema ?? 'public'
+  const poolSize = positiveInt(options.poolSize, 10, 'poolSize')
+  const connectTimeoutMs = positiveInt(options.connectTimeoutMs, 5_000, 'connectTimeoutMs')
+  const queryTimeoutMs = positiveInt(options.queryTimeoutMs, 30_000, 'queryTimeoutMs')
+  const idleTimeoutMs = positiveInt(options.idleTimeoutMs, 10_000, 'idleTimeoutMs')
+  const table = `${quotedSchema}.${TABLE_NAME}`
+
+  let pool: pg.Pool | undefined
+  let opening: Promise<void> | undefined
+
+  function activePool(): pg.Pool {
+    // Same code as the SQLite adapter for "not open", so callers need no per-adapter handling.
+    if (!pool || opening) throw new PixstoreError('STORAGE_UNAVAILABLE', 'PostgreSQL storage is not open; call open() first')
+    return pool
+  }
+
+  async function run(operation: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    const p = activePool()
+    try {
+      return await p.query(sql, params)
+    } catch (error) {
+      throw toStorageError(error, operation, secrets)
+    }
+  }
+
+  // Reads are idempotent, so one retry hides the connection a restarted server (or
+  // pg_terminate_backend) killed while it sat idle in the pool. Writes are never retried: the
+  // statement may have committed before the connection dropped.
+  async function read(operation: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    const p = activePool()
+    try {
+      return await p.query(sql, params)
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw toStorageError(error, operation, secrets)
+      try {
+        return await p.query(sql, params)
+      } catch (again) {
+        throw toStorageError(again, operation, secrets)
+      }
+    }
+  }
+
+  async function createSchema(p: pg.Pool): Promise<void> {
+    const client = await p.connect()
+    let failed: unknown
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY])
+      // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege before existence, so a role
+      // without it could not start against a schema an administrator made: look first.
+      const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schemaName])
+      for (const sql of schemaStatements(quotedSchema, found.rowCount === 0)) await client.query(sql)
+      await client.query('COMMIT')
+    } catch (error) {
+      failed = error
+      await client.query('ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      client.release(failed instanceof Error && isConnectionFailure(failed) ? failed : undefined)
+    }
+  }
+
+  return {
+    kind: 'postgres',
+
+    async open() {
+      if (pool && !opening) return
+      if (opening) return opening
+      const p = new pg.Pool({
+        connectionString: url,
+        max: poolSize,
+        connectionTimeoutMillis: connectTimeoutMs,
+        idleTimeoutMillis: idleTimeoutMs,
+        statement_timeout: queryTimeoutMs,
+        query_timeout: queryTimeoutMs + 1_000,
+        keepAlive: true,
+        application_name: options.applicationName ?? 'pixstore',
+        ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+      })
+      // An idle client whose server went away emits 'error' on the pool; unhandled, that event
+      // would crash the process. The pool already discards that client and the next query opens a
+      // fresh connection, so there is nothing else to do here.
+      p.on('error', () => {})
+      pool = p
+      opening = createSchema(p).then(
+        () => { opening = undefined },
+        async (error: unknown) => {
+          opening = undefined
+          pool = undefined
+          await p.end().catch(() => {})
+          throw toStorageError(error, 'open', secrets)
+        },
+      )
+      return opening
+    },
+
+    async close() {
+      if (opening) await opening.catch(() => {})
+      const p = pool
+      pool = undefined
+      if (p) await p.end().catch(() => {})
+    },
+
+    async insert(id, version, now) {
+      checkId(id)
+      checkVersion(version)
+      const token = Math.max(1, checkNow(now))
+      const result = await run(
+        'insert',
+        `INSERT INTO ${table} (id, token, key_id, wrapped_key, iv, tag, ciphertext)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING token`,
+        [id, token, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext)],
+      )
+      const row = result.rows[0] as { token: string } | undefined
+      if (!row) throw new PixstoreError('STORAGE_ERROR', 'an image with this id already exists; nothing was stored')
+      return toToken(row.token)
+    },
+
+    async replace(id, version, now) {
+      checkId(id)
+      checkVersion(version)
+      const floor = checkNow(now)
+      let result: pg.QueryResult
+      try {
+        result = await run(
+          'replace',
+          `UPDATE ${table} SET token = GREATEST(token + 1, $2::bigint), key_id = $3, wrapped_key = $4, iv = $5, tag = $6, ciphertext = $7
+           WHERE id = $1 RETURNING token`,
+          [id, floor, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext)],
+        )
+      } catch (error) {
+        // The table's CHECK refuses a token above 2^53−1; the statement then changed nothing.
+        if ((error as PixstoreError).message.includes('(23514)')) {
+          throw new PixstoreError('STORAGE_ERROR', 'the next token would exceed 2^53−1; nothing was stored', { cause: error })
+        }
+        throw error
+      }
+      const row = result.rows[0] as { token: string } | undefined
+      return row ? toToken(row.token) : null
+    },
+
+    async get(id) {
+      checkId(id)
+      const result = await read('get', `SELECT id, token, key_id, wrapped_key, iv, tag, ciphertext FROM ${table} WHERE id = $1`, [id])
+      const row = result.rows[0] as Row | undefined
+      return row ? { ...toHead(row), ciphertext: ownBytes(row.ciphertext) } : null
+    },
+
+    async getHead(id) {
+      checkId(id)
+      const result = await read('getHead', `SELECT id, token, key_id, wrapped_key, iv, tag FROM ${table} WHERE id = $1`, [id])
+      const row = result.rows[0] as Row | undefined
+      return row ? toHead(row) : null
+    },
+
+    async exists(id) {
+      checkId(id)
+      const result = await read('exists', `SELECT 1 FROM ${table} WHERE id = $1`, [id])
+      return result.rowCount === 1
+    },
+
+    async delete(id) {
+      checkId(id)
+      const result = await run('delete', `DELETE FROM ${table} WHERE id = $1`, [id])
+      return result.rowCount === 1
+    },
+
+    async rewrapKeys(currentKeyId, rewrap) {
+      if (typeof currentKeyId !== 'string' || currentKeyId === '') {
+        throw new PixstoreError('STORAGE_ERROR', 'rewrapKeys needs the current key id (a non-empty string)')
+      }
+      let count = 0
+      let after = ''
+      // Keyset pages by id: the callback runs outside any transaction (it may be slow WebCrypto),
+      // and a row an update changed meanwhile is skipped, not revisited forever.
+      for (;;) {
+        const page = await read(
+          'rewrapKeys',
+          `SELECT id, token, key_id, wrapped_key, iv, tag FROM ${table} WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT 200`,
+          [currentKeyId, after],
+        )
+        for (const row of page.rows as Row[]) {
+          const head = toHead(row)
+          const next = await rewrap(head)
+          if (typeof next?.keyId !== 'string' || next.keyId === '' || !(next.wrappedKey instanceof Uint8Array)) {
+            throw new PixstoreError('STORAGE_ERROR', 'rewrap must return { keyId: string, wrappedKey: Uint8Array }')
+          }
+          const updated = await run(
+            'rewrapKeys',
+            `UPDATE ${table} SET key_id = $3, wrapped_key = $4 WHERE id = $1 AND token = $2`,
+            [head.id, head.token, next.keyId, toBuffer(next.wrappedKey)],
+          )
+          count += updated.rowCount ?? 0
+          after = head.id
+        }
+        if (page.rows.length < 200) return count
+      }
+    },
+  }
+}
+
+interface Row {
+  id: string
+  token: string
+  key_id: string
+  wrapped_key: Buffer
+  iv: Buffer
+  tag: Buffer
+  ciphertext: Buffer
+}
+
+function toHead(row: Row): StoredImageHead {
+  return { id: row.id, token: toToken(row.token), keyId: row.key_id, wrappedKey: ownBytes(row.wrapped_key), iv: ownBytes(row.iv), tag: ownBytes(row.tag) }
+}
+
+// BIGINT arrives as a decimal string; the CHECK keeps it ≤ 2^53−1, verified again here so a
+// hand-edited row cannot become a silently rounded token.
+function toToken(value: string): number {
+  const token = Number(value)
+  if (!Number.isSafeInteger(token) || token < 0) throw new PixstoreError('STORAGE_ERROR', 'stored token is outside 0..2^53−1')
+  return token
+}
+
+// pg decodes small bytea values into slices of Node's shared allocation pool; handing out such a
+// view would expose unrelated memory through `.buffer`, so those are copied.
+function ownBytes(buffer: Buffer): Uint8Array {
+  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) {
+    return new Uint8Array(buffer.buffer, 0, buffer.byteLength)
+  }
+  return new Uint8Array(buffer)
+}
+
+// Buffers go to the server as binary parameters (no hex text round trip); a view, no copy.
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+function checkId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id === '' || id.includes('\0')) {
+    throw new PixstoreError('IMAGE_ID_INVALID', 'image id must be a non-empty string without NUL')
+  }
+}
+
+function checkVersion(version: ImageVersionInput): void {
+  const ok =
+    typeof version === 'object' && version !== null &&
+    typeof version.keyId === 'string' && version.keyId !== '' &&
+    version.wrappedKey instanceof Uint8Array && version.iv instanceof Uint8Array &&
+    version.tag instanceof Uint8Array && version.ciphertext instanceof Uint8Array
+  if (!ok) throw new PixstoreError('STORAGE_ERROR', 'image version needs keyId (string) and wrappedKey, iv, tag, ciphertext (Uint8Array)')
+}
+
+// `now` is a clock reading in ms: fractions (performance.now()-based clocks) are floored, as SQLite does.
+function checkNow(now: unknown): number {
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
+    throw new PixstoreError('STORAGE_ERROR', 'now must be a finite, non-negative number of milliseconds')
+  }
+  const floor = Math.floor(now)
+  if (floor > MAX_TOKEN) throw new PixstoreError('STORAGE_ERROR', 'token would exceed 2^53−1; nothing was stored')
+  return floor
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value <= 0) throw new PixstoreError('CONFIG_INVALID', `storage.${name} must be a positive integer`)
+  return value
+}
+
+function parseUrl(value: unknown): { url: string; secrets: string[] } {
+  let parsed: URL | undefined
+  if (typeof value === 'string') {
+    try {
+      parsed = new URL(value)
+    } catch {
+      parsed = undefined
+    }
+  }
+  // The URL is not echoed: it may hold the password.
+  if (!parsed || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')) {
+    throw new PixstoreError('CONFIG_INVALID', 'storage.url must be a postgres:// or postgresql:// URL')
+  }
+  const url = value as string
+  let password = parsed.password
+  try {
+    password = decodeURIComponent(password)
+  } catch {
+    // keep the raw form; it is redacted either way
+  }
+  return { url, secrets: [url, password, parsed.password] }
+}
+

@@ -1,0 +1,40 @@
+// The one table the PostgreSQL adapter uses, and its creation. Several backend instances may start at
+// the same moment: concurrent `CREATE TABLE IF NOT EXISTS` can still fail on the catalog's unique
+// index, so creation runs under a transaction-scoped advisory lock that serialises the instances.
+import { PixstoreError } from '../../../shared/errors.js'
+
+export const TABLE_NAME = 'pixstore_images'
+
+// Unquoted-identifier rules, kept strict so the name can be interpolated into SQL safely.
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** Validates a schema name and returns it double-quoted for SQL. */
+export function quoteSchema(schema: string): string {
+  if (typeof schema !== 'string' || !IDENTIFIER.test(schema)) {
+    throw new PixstoreError('CONFIG_INVALID', 'storage.schema must be a lower-case SQL identifier (a-z, 0-9, _; at most 63 characters)')
+  }
+  return `"${schema}"`
+}
+
+/** Statements run (in order, inside one transaction holding the advisory lock) by `open()`. */
+export function schemaStatements(quotedSchema: string, createSchema: boolean): string[] {
+  const table = `${quotedSchema}.${TABLE_NAME}`
+  return [
+    ...(createSchema ? [`CREATE SCHEMA IF NOT EXISTS ${quotedSchema}`] : []),
+    // token: BIGINT, always ≤ 2^53−1 (checked by the CHECK and by the adapter) so it survives a JS number.
+    `CREATE TABLE IF NOT EXISTS ${table} (
+      id          TEXT   PRIMARY KEY,
+      token       BIGINT NOT NULL CHECK (token >= 0 AND token <= 9007199254740991),
+      key_id      TEXT   NOT NULL,
+      wrapped_key BYTEA  NOT NULL,
+      iv          BYTEA  NOT NULL,
+      tag         BYTEA  NOT NULL,
+      ciphertext  BYTEA  NOT NULL
+    )`,
+    // rewrapKeys scans by key id after a rotation; without the index that is a full scan of blobs' table.
+    `CREATE INDEX IF NOT EXISTS ${TABLE_NAME}_key_id_idx ON ${table} (key_id)`,
+  ]
+}
+
+/** Arbitrary fixed advisory-lock key ("pixs" in ASCII) shared by every Pixstore instance. */
+export const SCHEMA_LOCK_KEY = 0x70697873
