@@ -1,0 +1,332 @@
+// One suite, run unchanged against every storage adapter: the guarantees of
+// src/backend/storage/contract.ts, checked byte for byte.
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { ImageVersionInput, StorageAdapter } from '../../src/backend/storage/contract.js'
+import { isPixstoreError } from '../../src/shared/errors.js'
+import { adapterFactories, type TestStore } from './adapter-factories.js'
+import { fieldsOf, hex, makeVersion } from './versions.js'
+
+const MAX = Number.MAX_SAFE_INTEGER
+let seq = 0
+const newId = (label = 'img') => `${label}-${++seq}-${Math.random().toString(36).slice(2, 8)}`
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a rejection')
+}
+
+describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name', (factory) => {
+  let store: TestStore
+  let db: StorageAdapter
+
+  beforeAll(async () => {
+    store = await factory.create()
+    db = store.make()
+    await db.open()
+  })
+  afterAll(async () => {
+    await db?.close()
+    await store?.cleanup()
+  })
+
+  it('open and close are idempotent', async () => {
+    const other = store.make()
+    await other.open()
+    await other.open()
+    const id = newId()
+    await other.insert(id, makeVersion(), 1000)
+    expect(await db.exists(id)).toBe(true)
+    await other.close()
+    await other.close()
+  })
+
+  it('insert stores every byte and returns now as the token', async () => {
+    const id = newId()
+    const v = makeVersion('key-a', 1000)
+    const now = 1_700_000_000_123
+    expect(await db.insert(id, v, now)).toBe(now)
+    const got = await db.get(id)
+    expect(got).not.toBeNull()
+    expect(got!.id).toBe(id)
+    expect(got!.token).toBe(now)
+    expect(fieldsOf(got!)).toEqual(fieldsOf(v))
+    const head = await db.getHead(id)
+    expect(head).not.toBeNull()
+    expect(head).not.toHaveProperty('ciphertext')
+    expect({ id: head!.id, token: head!.token, ...fieldsOf(head!) }).toEqual({ id, token: now, ...fieldsOf({ ...v, ciphertext: undefined }) })
+    expect(await db.exists(id)).toBe(true)
+  })
+
+  it('unknown ids: get/getHead null, exists false, delete false, replace null and stores nothing', async () => {
+    const id = newId('missing')
+    expect(await db.get(id)).toBeNull()
+    expect(await db.getHead(id)).toBeNull()
+    expect(await db.exists(id)).toBe(false)
+    expect(await db.delete(id)).toBe(false)
+    expect(await db.replace(id, makeVersion(), 5000)).toBeNull()
+    expect(await db.exists(id)).toBe(false)
+  })
+
+  it('insert of an existing id rejects with STORAGE_ERROR and leaves the stored version untouched', async () => {
+    const id = newId()
+    const first = makeVersion('k1')
+    await db.insert(id, first, 2000)
+    const error = await rejection(db.insert(id, makeVersion('k2'), 9000))
+    expect(isPixstoreError(error, 'STORAGE_ERROR')).toBe(true)
+    const got = await db.get(id)
+    expect(got!.token).toBe(2000)
+    expect(fieldsOf(got!)).toEqual(fieldsOf(first))
+  })
+
+  it('replace assigns max(previous + 1, now) and stores the new version whole', async () => {
+    const id = newId()
+    await db.insert(id, makeVersion(), 10_000)
+    // now behind the clock of the last write (another instance's clock, or the same millisecond)
+    const v2 = makeVersion('k2', 300)
+    expect(await db.replace(id, v2, 5_000)).toBe(10_001)
+    expect(await db.replace(id, makeVersion(), 10_001)).toBe(10_002)
+    const v4 = makeVersion('k4', 10)
+    expect(await db.replace(id, v4, 20_000)).toBe(20_000)
+    const got = await db.get(id)
+    expect(got!.token).toBe(20_000)
+    expect(fieldsOf(got!)).toEqual(fieldsOf(v4))
+  })
+
+  it('delete removes the image; the id can then be inserted again', async () => {
+    const id = newId()
+    await db.insert(id, makeVersion(), 3000)
+    expect(await db.delete(id)).toBe(true)
+    expect(await db.get(id)).toBeNull()
+    expect(await db.exists(id)).toBe(false)
+    expect(await db.replace(id, makeVersion(), 4000)).toBeNull()
+    const v = makeVersion('again')
+    expect(await db.insert(id, v, 5000)).toBe(5000)
+    expect(fieldsOf((await db.get(id))!)).toEqual(fieldsOf(v))
+  })
+
+  it('ids are exact keys: unicode, spaces, long, differing only in case', async () => {
+    const ids = ['Ünïcødé 画像 🐈', 'with space', 'x'.repeat(500), 'Case', 'case']
+    const versions = ids.map(() => makeVersion())
+    for (const [i, id] of ids.entries()) await db.insert(id, versions[i]!, 100 + i)
+    for (const [i, id] of ids.entries()) {
+      const got = await db.get(id)
+      expect(got!.id).toBe(id)
+      expect(got!.token).toBe(100 + i)
+      expect(fieldsOf(got!)).toEqual(fieldsOf(versions[i]!))
+    }
+  })
+
+  it('a 5 MiB ciphertext round-trips byte for byte', async () => {
+    const id = newId('big')
+    const v = makeVersion('k1', 5 * 1024 * 1024)
+    await db.insert(id, v, 1)
+    const got = await db.get(id)
+    expect(got!.ciphertext.byteLength).toBe(v.ciphertext.byteLength)
+    expect(Buffer.compare(Buffer.from(got!.ciphertext), Buffer.from(v.ciphertext))).toBe(0)
+  })
+
+  it('returned bytes are not views of unrelated memory', async () => {
+    const id = newId()
+    const v = makeVersion('k1', 8)
+    await db.insert(id, v, 1)
+    const got = (await db.get(id))!
+    for (const field of [got.wrappedKey, got.iv, got.tag, got.ciphertext]) {
+      // A small view into a shared pool would expose other requests' bytes through `.buffer`.
+      expect(field.buffer.byteLength).toBe(field.byteLength)
+    }
+  })
+
+  it('concurrent replaces of one id serialise: every token distinct, none lost, last token holds its version', async () => {
+    const id = newId('race')
+    await db.insert(id, makeVersion(), 50_000)
+    const versions = Array.from({ length: 24 }, (_, i) => makeVersion(`k${i}`, 32))
+    // All with the same stale `now`, so each token must come from previous + 1.
+    const tokens = await Promise.all(versions.map((v) => db.replace(id, v, 1)))
+    expect([...tokens].sort((a, b) => a! - b!)).toEqual(Array.from({ length: 24 }, (_, i) => 50_001 + i))
+    const got = (await db.get(id))!
+    expect(got.token).toBe(50_024)
+    const winner = tokens.indexOf(50_024)
+    expect(fieldsOf(got)).toEqual(fieldsOf(versions[winner]!))
+  })
+
+  it('data outlives the adapter: a new adapter on the same storage reads it', async () => {
+    const id = newId()
+    const v = makeVersion('persist')
+    await db.insert(id, v, 777)
+    const other = store.make()
+    await other.open()
+    try {
+      const got = await other.get(id)
+      expect(got!.token).toBe(777)
+      expect(fieldsOf(got!)).toEqual(fieldsOf(v))
+    } finally {
+      await other.close()
+    }
+  })
+
+  describe('tokens stay ≤ 2^53−1', () => {
+    it('insert with now above 2^53−1 rejects and stores nothing', async () => {
+      const id = newId()
+      const error = await rejection(db.insert(id, makeVersion(), MAX + 2))
+      expect(isPixstoreError(error)).toBe(true)
+      expect(await db.exists(id)).toBe(false)
+    })
+
+    it('replace that would pass 2^53−1 rejects with STORAGE_ERROR and keeps the old version', async () => {
+      const id = newId()
+      const v = makeVersion()
+      expect(await db.insert(id, v, MAX)).toBe(MAX)
+      const error = await rejection(db.replace(id, makeVersion('k9'), 0))
+      expect(isPixstoreError(error, 'STORAGE_ERROR')).toBe(true)
+      const got = (await db.get(id))!
+      expect(got.token).toBe(MAX)
+      expect(fieldsOf(got)).toEqual(fieldsOf(v))
+    })
+  })
+
+  describe('rewrapKeys', () => {
+    it('rewraps exactly the rows under other key ids, keeping token, iv, tag and ciphertext', async () => {
+      // A store of its own: other tests' rows would be rewrapped too.
+      const own = await factory.create()
+      const s = own.make()
+      await s.open()
+      try {
+        const old = ['a', 'b', 'c'].map((n) => ({ id: newId(n), v: makeVersion('old') }))
+        const current = { id: newId('cur'), v: makeVersion('new') }
+        for (const [i, r] of [...old, current].entries()) await s.insert(r.id, r.v, 1000 + i)
+        const seen: string[] = []
+        const rewrapped = new Map<string, Uint8Array>()
+        const count = await s.rewrapKeys('new', async (head) => {
+          seen.push(head.id)
+          expect(head.keyId).toBe('old')
+          expect(head).not.toHaveProperty('ciphertext')
+          const wrappedKey = new Uint8Array(head.wrappedKey).reverse()
+          rewrapped.set(head.id, wrappedKey)
+          return { keyId: 'new', wrappedKey }
+        })
+        expect(count).toBe(3)
+        expect(seen.sort()).toEqual(old.map((r) => r.id).sort())
+        for (const [i, r] of old.entries()) {
+          const got = (await s.get(r.id))!
+          expect(got.token).toBe(1000 + i)
+          expect(fieldsOf(got)).toEqual(fieldsOf({ ...r.v, keyId: 'new', wrappedKey: rewrapped.get(r.id)! }))
+        }
+        expect(fieldsOf((await s.get(current.id))!)).toEqual(fieldsOf(current.v))
+        expect(await s.rewrapKeys('new', async () => { throw new Error('nothing left to rewrap') })).toBe(0)
+      } finally {
+        await s.close()
+        await own.cleanup()
+      }
+    })
+
+    it('an update between read and write wins over the stale rewrap', async () => {
+      const own = await factory.create()
+      const s = own.make()
+      await s.open()
+      try {
+        const id = newId()
+        await s.insert(id, makeVersion('old'), 1000)
+        const newer = makeVersion('old')
+        const count = await s.rewrapKeys('new', async (head) => {
+          expect(await s.replace(id, newer, 2000)).toBe(2000)
+          return { keyId: 'new', wrappedKey: new Uint8Array(head.wrappedKey.length) }
+        })
+        expect(count).toBe(0)
+        const got = (await s.get(id))!
+        expect(got.token).toBe(2000)
+        expect(fieldsOf(got)).toEqual(fieldsOf(newer))
+      } finally {
+        await s.close()
+        await own.cleanup()
+      }
+    })
+  })
+
+  describe('bad input is refused and changes nothing', () => {
+    it('empty or non-string ids', async () => {
+      for (const id of ['', 42, null, undefined] as unknown as string[]) {
+        expect(isPixstoreError(await rejection(db.insert(id, makeVersion(), 1)))).toBe(true)
+        expect(isPixstoreError(await rejection(db.replace(id, makeVersion(), 1)))).toBe(true)
+      }
+      // Reads may refuse the id too; either way nothing may be stored under it.
+      expect(await db.get('').catch(() => null)).toBeNull()
+    })
+
+    it('a version with missing or mistyped fields', async () => {
+      const id = newId()
+      const good = makeVersion()
+      const bad = [
+        { ...good, ciphertext: undefined },
+        { ...good, iv: 'not bytes' },
+        { ...good, keyId: undefined },
+        null,
+      ] as unknown as ImageVersionInput[]
+      for (const v of bad) expect(isPixstoreError(await rejection(db.insert(id, v, 1)))).toBe(true)
+      expect(await db.exists(id)).toBe(false)
+      await db.insert(id, good, 10)
+      for (const v of bad) expect(isPixstoreError(await rejection(db.replace(id, v, 20)))).toBe(true)
+      const got = (await db.get(id))!
+      expect(got.token).toBe(10)
+      expect(fieldsOf(got)).toEqual(fieldsOf(good))
+    })
+
+    it('a now that is not a non-negative number', async () => {
+      const id = newId()
+      for (const now of [Number.NaN, -1, Number.POSITIVE_INFINITY, '5'] as unknown as number[]) {
+        expect(isPixstoreError(await rejection(db.insert(id, makeVersion(), now)))).toBe(true)
+      }
+      expect(await db.exists(id)).toBe(false)
+    })
+  })
+
+  it('random operation sequences match an in-memory model (property)', async () => {
+    type Op =
+      | { kind: 'insert' | 'replace'; slot: number; now: number }
+      | { kind: 'delete' | 'get'; slot: number }
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constantFrom('insert' as const, 'replace' as const), slot: fc.nat(3), now: fc.nat(2000) }),
+      fc.record({ kind: fc.constantFrom('delete' as const, 'get' as const), slot: fc.nat(3) }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+        const prefix = newId('prop')
+        const model = new Map<string, { token: number; v: ImageVersionInput }>()
+        for (const o of ops) {
+          const id = `${prefix}-${o.slot}`
+          const current = model.get(id)
+          if (o.kind === 'insert') {
+            const v = makeVersion(`k${o.now}`, 16)
+            if (current) {
+              expect(isPixstoreError(await rejection(db.insert(id, v, o.now)), 'STORAGE_ERROR')).toBe(true)
+            } else {
+              expect(await db.insert(id, v, o.now)).toBe(Math.max(1, o.now))
+              model.set(id, { token: Math.max(1, o.now), v })
+            }
+          } else if (o.kind === 'replace') {
+            const v = makeVersion(`k${o.now}`, 16)
+            const expected = current ? Math.max(current.token + 1, o.now) : null
+            expect(await db.replace(id, v, o.now)).toBe(expected)
+            if (expected !== null) model.set(id, { token: expected, v })
+          } else if (o.kind === 'delete') {
+            expect(await db.delete(id)).toBe(current !== undefined)
+            model.delete(id)
+          } else {
+            const got = await db.get(id)
+            if (!current) expect(got).toBeNull()
+            else {
+              expect(got!.token).toBe(current.token)
+              expect(hex(got!.ciphertext)).toBe(hex(current.v.ciphertext))
+              expect(got!.keyId).toBe(current.v.keyId)
+            }
+          }
+        }
+      }),
+      { numRuns: 30 },
+    )
+  })
+})

@@ -1,0 +1,27 @@
+// Image versions for storage tests. Their bytes are random (the adapter stores opaque bytes), and
+// comparisons go through hex so a failure shows which field differs.
+import { randomBytes } from 'node:crypto'
+import type { ImageVersionInput, StoredImageHead } from '../../src/backend/storage/contract.js'
+
+export function makeVersion(keyId = 'k1', ciphertextBytes = 64): ImageVersionInput {
+  return {
+    keyId,
+    wrappedKey: new Uint8Array(randomBytes(40)),
+    iv: new Uint8Array(randomBytes(12)),
+    tag: new Uint8Array(randomBytes(16)),
+    ciphertext: new Uint8Array(randomBytes(ciphertextBytes)),
+  }
+}
+
+export const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+
+/** The fields of a version (or of a stored head) as comparable strings. */
+export function fieldsOf(v: Partial<ImageVersionInput> & Pick<StoredImageHead, 'keyId' | 'wrappedKey' | 'iv' | 'tag'>) {
+  return {
+    keyId: v.keyId,
+    wrappedKey: hex(v.wrappedKey),
+    iv: hex(v.iv),
+    tag: hex(v.tag),
+    ...(v.ciphertext ? { ciphertext: hex(v.ciphertext) } : {}),
+  }
+}
