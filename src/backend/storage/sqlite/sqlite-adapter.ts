@@ -61,6 +61,23 @@ function toImage(row: Row): StoredImage {
   }
 }
 
+// Added by the storage-suite owner (shared contract suite): bad arguments are refused before any
+// write, so nothing is stored (NaN / Infinity / > 2^53−1 tokens, empty ids, missing byte fields).
+function invalidWrite(id: unknown, v: unknown, now: unknown): PixstoreError | null {
+  if (typeof id !== 'string' || id === '') return new PixstoreError('IMAGE_ID_INVALID', 'image id must be a non-empty string')
+  const ver = v as Partial<ImageVersionInput> | null
+  const bytesOk = (b: unknown) => b instanceof Uint8Array
+  if (typeof ver !== 'object' || ver === null || typeof ver.keyId !== 'string' || ver.keyId === '' ||
+    !bytesOk(ver.wrappedKey) || !bytesOk(ver.iv) || !bytesOk(ver.tag) || !bytesOk(ver.ciphertext)) {
+    return new PixstoreError('STORAGE_ERROR', 'image version needs keyId (string) and wrappedKey, iv, tag, ciphertext (Uint8Array)')
+  }
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
+    return new PixstoreError('STORAGE_ERROR', 'now must be a finite, non-negative number of milliseconds')
+  }
+  if (Math.floor(now) > Number.MAX_SAFE_INTEGER) return new PixstoreError('STORAGE_ERROR', 'token would exceed 2^53-1')
+  return null
+}
+
 /**
  * Creates the embedded SQLite {@link StorageAdapter}. Call `open()` before use.
  *
@@ -171,9 +188,13 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
       d?.close()
     },
     insert(id, version, now) {
+      const bad = invalidWrite(id, version, now)
+      if (bad) return Promise.reject(bad)
       return run('insert', () => ready().insertTx.immediate(id, version, now))
     },
     replace(id, version, now) {
+      const bad = invalidWrite(id, version, now)
+      if (bad) return Promise.reject(bad)
       return run('replace', () => ready().replaceTx.immediate(id, version, now))
     },
     get(id) {
