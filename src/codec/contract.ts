@@ -4,9 +4,15 @@ import type { WirePayload } from '../types/index.js'
 export const SUCCESS_HEADER_LENGTH = 1
 /** Header length of an Updated frame: state 1 + token 8 + key 32 + iv 12 + tag 16. */
 export const UPDATED_HEADER_LENGTH = 69
+/** AES-256 key length in bytes. */
 export const KEY_LENGTH = 32
+/** AES-GCM IV length in bytes. */
 export const IV_LENGTH = 12
+/** AES-GCM tag length in bytes (the tag travels apart from the ciphertext). */
 export const TAG_LENGTH = 16
+/** Bytes before the ciphertext of a frame in `state` 0 or 1 (what to reserve in front of it). */
+export const frameHeaderLength = (header: UpdatedHeader | null): number =>
+  header === null ? SUCCESS_HEADER_LENGTH : UPDATED_HEADER_LENGTH
 /** Tokens travel as u64 LE but must stay exact in a JS number. */
 export const MAX_TOKEN = Number.MAX_SAFE_INTEGER
 
@@ -20,7 +26,7 @@ export interface UpdatedHeader {
 
 /**
  * One implementation of the wire codec. `pixstore/codec` has two (AssemblyScript/WASM and pure
- * TypeScript) that pass the same vectors and differential fuzzing; {@link selectCodec} picks one.
+ * TypeScript) that pass the same vectors and differential fuzzing; `setCodec` / `PIXSTORE_CODEC` pick one (per operation in `auto` mode).
  */
 export interface WireCodec {
   readonly kind: 'wasm' | 'ts'
@@ -34,6 +40,12 @@ export interface WireCodec {
    * place, so the ciphertext is copied once, straight into the frame.
    */
   createFrame(header: UpdatedHeader | null, ciphertextLength: number): { frame: Uint8Array; body: Uint8Array }
+  /**
+   * Zero-copy variant: writes the header (Success when `header` is null) into the first bytes of
+   * `frame`, a buffer whose ciphertext is already in place after the header, and returns the body
+   * view. The ciphertext is not touched.
+   */
+  writeFrameHeader(frame: Uint8Array, header: UpdatedHeader | null): Uint8Array
   /** Token equality (tokens are numbers ≤ 2^53−1). */
   tokensEqual(a: number, b: number): boolean
   /** Constant-time byte-string equality (time depends on length only), for proof MACs. */

@@ -1,12 +1,21 @@
-// Provisional entry: the TS twin only, until the WASM binding and selection land.
-import { tsCodec } from './ts/ts-codec.js'
-export type { WireCodec, UpdatedHeader } from './contract.js'
+// `pixstore/codec`: the wire format v1 codec (DESIGN §3) with two implementations, WASM and TS,
+// selected by PIXSTORE_CODEC=wasm|ts|auto or setCodec(). Browser-safe: no node: import reachable.
 export * from './contract.js'
+export type { WireCodec, UpdatedHeader } from './contract.js'
 export { WireState } from '../types/index.js'
 export type { WirePayload, SuccessPayload, UpdatedPayload, ErrorPayload } from '../types/index.js'
+export { CODEC_OPERATIONS } from './codec-operations.js'
+export type { CodecMode, CodecOperation } from './codec-operations.js'
+export type { CodecInfo } from './codec-selector.js'
 
-export const encodeWirePayload = tsCodec.encodeWirePayload
-export const decodeWirePayload = tsCodec.decodeWirePayload
-export const createFrame = tsCodec.createFrame
-export const tokensEqual = tsCodec.tokensEqual
-export const constantTimeEqual = tsCodec.constantTimeEqual
+export { encodeWirePayload } from './encode-wire-payload.js'
+export { decodeWirePayload } from './decode-wire-payload.js'
+export { createFrame } from './create-frame.js'
+export { writeFrameHeader } from './write-frame-header.js'
+export { tokensEqual } from './tokens-equal.js'
+export { constantTimeEqual } from './constant-time-equal.js'
+export { setCodec } from './set-codec.js'
+export { getCodec } from './get-codec.js'
+export { getCodecInfo } from './get-codec-info.js'
+export { initCodec } from './init-codec.js'
+export { getCodecImplementation } from './get-codec-implementation.js'

@@ -1,0 +1,186 @@
+import { WireState, type WirePayload } from '../../types/index.js'
+import { SUCCESS_HEADER_LENGTH, UPDATED_HEADER_LENGTH, type UpdatedHeader, type WireCodec } from '../contract.js'
+import { checkCiphertextLength, checkHeaderObject, checkKeyIvTag, checkTargetFrame } from '../header-fields.js'
+import {
+  emptyError,
+  invalidInputError,
+  notBytesError,
+  tokenRangeError,
+  trailingBytesError,
+  truncatedError,
+  unknownStateError,
+} from '../wire-errors.js'
+import {
+  WASM_ERR_EMPTY,
+  WASM_ERR_TOKEN_RANGE,
+  WASM_ERR_TRAILING_BYTES,
+  WASM_ERR_TRUNCATED,
+} from './wasm-status.js'
+
+// The binding: raw exports of one instance, called once per operation, no loader glue and no
+// allocation besides the result objects and views the contract returns.
+
+interface CodecExports {
+  memory: WebAssembly.Memory
+  scratchOffset(): number
+  scratchSize(): number
+  decodeFrame(length: number): number
+  encodeToken(token: number): number
+  tokensEqual(a: number, b: number): number
+  constantTimeDiff(length: number, acc: number): number
+}
+
+// Bytes of a frame the WASM side reads: state + token.
+const PROBE_LENGTH = 9
+
+/**
+ * Instantiates `module` (the embedded codec module) and returns the WASM codec bound to it.
+ * Synchronous: the module is < 4 KiB, which browsers allow on the main thread.
+ *
+ * @example
+ * ```ts
+ * const codec = createWasmCodec(new WebAssembly.Module(wasmModuleBytes()))
+ * codec.decodeWirePayload(Uint8Array.of(0, 42)).state // 0
+ * ```
+ */
+export function createWasmCodec(module: WebAssembly.Module): WireCodec {
+  const exports = new WebAssembly.Instance(module, {}).exports as unknown as CodecExports
+  const offset = exports.scratchOffset()
+  const size = exports.scratchSize()
+  const half = size >> 1
+
+  let scratch: Uint8Array
+  let scratchHigh: Uint8Array
+  let tokenHeader: Uint8Array
+  // The ONLY place views on WASM memory are made. Growing a memory detaches its old buffer (views
+  // then read length 0); memory is capped at one page so that never happens, but if a future build
+  // lifts the cap, every caller still goes through this check first.
+  function views(): Uint8Array {
+    if (scratch === undefined || scratch.length === 0) {
+      const buffer = exports.memory.buffer
+      scratch = new Uint8Array(buffer, offset, size)
+      scratchHigh = new Uint8Array(buffer, offset + half, half)
+      tokenHeader = new Uint8Array(buffer, offset, PROBE_LENGTH)
+    }
+    return scratch
+  }
+  views()
+
+  function decode(bytes: Uint8Array): WirePayload {
+    if (!(bytes instanceof Uint8Array)) throw notBytesError('wire payload')
+    const length = bytes.length
+    const s = scratch.length === 0 ? views() : scratch
+    const n = length < PROBE_LENGTH ? length : PROBE_LENGTH
+    for (let i = 0; i < n; i++) s[i] = bytes[i]!
+    const result = exports.decodeFrame(length)
+    if (result < 0) throw decodeError(result, bytes, length)
+    const state = bytes[0]!
+    if (state === WireState.Success) return { state, ciphertext: bytes.subarray(SUCCESS_HEADER_LENGTH) }
+    if (state === WireState.Updated) {
+      return {
+        state,
+        token: result,
+        key: bytes.subarray(9, 41),
+        iv: bytes.subarray(41, 53),
+        tag: bytes.subarray(53, 69),
+        ciphertext: bytes.subarray(UPDATED_HEADER_LENGTH),
+      }
+    }
+    return { state } as WirePayload
+  }
+
+  function decodeError(status: number, bytes: Uint8Array, length: number) {
+    if (status === WASM_ERR_EMPTY) return emptyError()
+    if (status === WASM_ERR_TRUNCATED) return truncatedError(length)
+    if (status === WASM_ERR_TRAILING_BYTES) return trailingBytesError(bytes[0]!, length)
+    if (status === WASM_ERR_TOKEN_RANGE) return tokenRangeError()
+    return unknownStateError(bytes[0])
+  }
+
+  // Validates the token in WASM, which leaves `[1][token u64 LE]` in the scratch for writeHeader.
+  function checkToken(header: UpdatedHeader): void {
+    const token = header.token
+    if (typeof token !== 'number' || exports.encodeToken(token) !== 0) throw tokenRangeError()
+  }
+
+  function writeCheckedHeader(frame: Uint8Array, header: UpdatedHeader): Uint8Array {
+    if (tokenHeader.length === 0) views()
+    frame.set(tokenHeader, 0)
+    frame.set(header.key, 9)
+    frame.set(header.iv, 41)
+    frame.set(header.tag, 53)
+    return frame.subarray(UPDATED_HEADER_LENGTH)
+  }
+
+  function writeHeader(frame: Uint8Array, header: UpdatedHeader | null): Uint8Array {
+    checkHeaderObject(header)
+    if (header === null) {
+      checkTargetFrame(frame, SUCCESS_HEADER_LENGTH)
+      frame[0] = WireState.Success
+      return frame.subarray(SUCCESS_HEADER_LENGTH)
+    }
+    checkToken(header)
+    checkKeyIvTag(header)
+    checkTargetFrame(frame, UPDATED_HEADER_LENGTH)
+    return writeCheckedHeader(frame, header)
+  }
+
+  function createFrame(header: UpdatedHeader | null, ciphertextLength: number) {
+    checkCiphertextLength(ciphertextLength)
+    checkHeaderObject(header)
+    if (header === null) {
+      const frame = new Uint8Array(SUCCESS_HEADER_LENGTH + ciphertextLength)
+      return { frame, body: frame.subarray(SUCCESS_HEADER_LENGTH) }
+    }
+    checkToken(header)
+    checkKeyIvTag(header)
+    const frame = new Uint8Array(UPDATED_HEADER_LENGTH + ciphertextLength)
+    return { frame, body: writeCheckedHeader(frame, header) }
+  }
+
+  function encode(payload: WirePayload): Uint8Array {
+    if (payload === null || typeof payload !== 'object') {
+      throw invalidInputError('wire payload must be an object with a state')
+    }
+    const state = payload.state
+    if (state === WireState.Success || state === WireState.Updated) {
+      const ciphertext = payload.ciphertext
+      if (!(ciphertext instanceof Uint8Array)) throw notBytesError('ciphertext')
+      const { frame, body } = createFrame(state === WireState.Success ? null : payload, ciphertext.length)
+      body.set(ciphertext)
+      return frame
+    }
+    if (typeof state === 'number' && state >= WireState.NotFound && state <= WireState.InternalError && Number.isInteger(state)) {
+      return Uint8Array.of(state)
+    }
+    throw unknownStateError(state)
+  }
+
+  function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+    if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw notBytesError('compared value')
+    if (a.length !== b.length) return false
+    const low = scratch.length === 0 ? views() : scratch
+    // MACs fit in one call; longer inputs go through in half-scratch chunks, still branch-free on data.
+    let acc = 0
+    let start = 0
+    do {
+      const end = Math.min(start + half, a.length)
+      const whole = start === 0 && end === a.length
+      low.set(whole ? a : a.subarray(start, end), 0)
+      scratchHigh.set(whole ? b : b.subarray(start, end), 0)
+      acc = exports.constantTimeDiff(end - start, acc)
+      start = end
+    } while (start < a.length)
+    return acc === 0
+  }
+
+  return {
+    kind: 'wasm',
+    encodeWirePayload: encode,
+    decodeWirePayload: decode,
+    createFrame,
+    writeFrameHeader: writeHeader,
+    tokensEqual: (a, b) => typeof a === 'number' && typeof b === 'number' && exports.tokensEqual(a, b) === 1,
+    constantTimeEqual,
+  }
+}
