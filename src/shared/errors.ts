@@ -53,6 +53,7 @@ export type PixstoreErrorCode =
   | 'FETCH_FAILED'
   | 'FETCH_ABORTED'
   | 'CACHE_ERROR'
+  | 'RECORD_INVALID' // getImage got something that is not an ImageRecord
 
 /** An error Pixstore raised on purpose, with a stable {@link PixstoreErrorCode}. Never carries a secret. */
 export class PixstoreError extends Error {

@@ -1,0 +1,48 @@
+// The persistent tier behind getImage. It holds ciphertext and the token it belongs to, never a key
+// and never plaintext, so a stolen cache reveals nothing without the records the application hands out.
+
+/** One cached image version. `ciphertext` is GCM ciphertext without its tag. */
+export interface CachedImage {
+  id: string
+  token: number
+  ciphertext: ArrayBuffer
+  size: number
+  lastUsed: number
+}
+
+export interface CacheLimits {
+  maxEntries: number
+  maxBytes: number
+  batch: number
+}
+
+export interface CacheTotals {
+  entries: number
+  bytes: number
+}
+
+/**
+ * What the IndexedDB store and the in-memory fallback both provide. Every method is one short
+ * transaction: callers never hold a transaction open across a fetch or a decryption.
+ */
+export interface CacheStore {
+  readonly kind: 'indexeddb' | 'memory'
+  get(id: string): Promise<CachedImage | undefined>
+  /** Writes `entry` unless a newer token is already stored; returns the new totals, or null when skipped. */
+  put(entry: CachedImage): Promise<CacheTotals | null>
+  /** Sets `lastUsed` when the stored version is still `token`. */
+  touch(id: string, token: number, lastUsed: number): Promise<void>
+  delete(id: string): Promise<void>
+  has(id: string): Promise<boolean>
+  clear(): Promise<void>
+  totals(): Promise<CacheTotals>
+  /** Deletes least recently used entries until both limits hold; returns how many it deleted. */
+  evict(limits: { maxEntries: number; maxBytes: number; batch: number }): Promise<number>
+  close(): void
+}
+
+/** True for the error a browser raises when the origin's storage quota is exhausted. */
+export function isQuotaError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED'
+}

@@ -1,0 +1,66 @@
+// Decrypted Blobs in memory, so a repeated getImage of the same version costs no IndexedDB read and
+// no decryption. Plaintext lives here only (never persisted), bounded in bytes, least recently used
+// first out. One version per id: a newer token replaces the older one.
+
+export interface HotEntry {
+  token: number
+  blob: Blob
+  /** When this version's persistent `lastUsed` was last written, to throttle touches from hot hits. */
+  touchedAt: number
+}
+
+export interface HotTier {
+  get(id: string, token: number): HotEntry | undefined
+  set(id: string, token: number, blob: Blob, touchedAt: number): void
+  delete(id: string): void
+  clear(): void
+  readonly bytes: number
+  readonly size: number
+}
+
+/** An LRU of at most `maxBytes` of Blob data; a Blob larger than the whole tier is not kept. */
+export function createHotTier(maxBytes: number): HotTier {
+  // Map iteration order is insertion order: re-inserting on a hit makes the first key the LRU one.
+  const entries = new Map<string, HotEntry>()
+  let bytes = 0
+
+  const remove = (id: string) => {
+    const old = entries.get(id)
+    if (!old) return
+    bytes -= old.blob.size
+    entries.delete(id)
+  }
+
+  return {
+    get(id, token) {
+      const entry = entries.get(id)
+      if (!entry || entry.token !== token) return undefined
+      entries.delete(id)
+      entries.set(id, entry)
+      return entry
+    },
+    set(id, token, blob, touchedAt) {
+      const old = entries.get(id)
+      if (old && old.token > token) return
+      remove(id)
+      if (blob.size > maxBytes) return
+      entries.set(id, { token, blob, touchedAt })
+      bytes += blob.size
+      for (const key of entries.keys()) {
+        if (bytes <= maxBytes) break
+        remove(key)
+      }
+    },
+    delete: remove,
+    clear() {
+      entries.clear()
+      bytes = 0
+    },
+    get bytes() {
+      return bytes
+    },
+    get size() {
+      return entries.size
+    },
+  }
+}

@@ -1,0 +1,143 @@
+// The persistent tier on IndexedDB through `idb`. Two object stores: the images themselves, and one
+// running-totals record updated in the same transaction as every write, so limits are checked without
+// walking the cache. The `lastUsed` index is keyed [lastUsed, size]: a key cursor over it yields the
+// oldest ids with their sizes and never loads a ciphertext, which is what keeps eviction cheap.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { CacheStore, CachedImage, CacheTotals } from './cache-store.js'
+
+interface CacheSchema extends DBSchema {
+  images: { key: string; value: CachedImage; indexes: { lastUsed: [number, number] } }
+  totals: { key: string; value: CacheTotals }
+}
+
+const TOTALS_KEY = 'totals'
+const LAST_USED_INDEX = 'lastUsed'
+
+export interface IndexedDBCacheOptions {
+  dbName: string
+  dbVersion: number
+  storeName: string
+}
+
+/**
+ * Opens (creating if needed) the cache database. Rejects when IndexedDB is missing, blocked or its
+ * schema is not ours, so the caller can fall back to memory.
+ */
+export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): Promise<CacheStore> {
+  if (!(globalThis as { indexedDB?: IDBFactory }).indexedDB) throw new Error('IndexedDB is not available')
+  // `idb` names stores by its schema type; ours come from config, so the names are cast once here.
+  const images = options.storeName as 'images'
+  const totalsStore = `${options.storeName}-totals` as 'totals'
+  let db: IDBPDatabase<CacheSchema>
+  const open = () =>
+    openDB<CacheSchema>(options.dbName, options.dbVersion, {
+      upgrade(database) {
+        if (!database.objectStoreNames.contains(images)) {
+          const store = database.createObjectStore(images, { keyPath: 'id' })
+          store.createIndex(LAST_USED_INDEX, ['lastUsed', 'size'])
+        }
+        if (!database.objectStoreNames.contains(totalsStore)) database.createObjectStore(totalsStore)
+      },
+      // Another tab wants a newer schema: step aside rather than block it forever.
+      blocking() {
+        db.close()
+      },
+    })
+  db = await open()
+  const names = db.objectStoreNames
+  if (!names.contains(images) || !names.contains(totalsStore) || !db.transaction(images).store.indexNames.contains(LAST_USED_INDEX)) {
+    db.close()
+    throw new Error(`IndexedDB database ${options.dbName} holds a schema that is not Pixstore's cache`)
+  }
+
+  const readTotals = (value: CacheTotals | undefined): CacheTotals => ({
+    entries: Math.max(0, value?.entries ?? 0),
+    bytes: Math.max(0, value?.bytes ?? 0),
+  })
+
+  return {
+    kind: 'indexeddb',
+    get(id) {
+      return db.get(images, id)
+    },
+    async put(entry) {
+      const tx = db.transaction([images, totalsStore], 'readwrite')
+      const store = tx.objectStore(images)
+      const meta = tx.objectStore(totalsStore)
+      const [old, current] = await Promise.all([store.get(entry.id), meta.get(TOTALS_KEY)])
+      if (old && old.token > entry.token) {
+        await tx.done
+        return null
+      }
+      const totals = readTotals(current)
+      if (old) {
+        totals.entries -= 1
+        totals.bytes -= old.size
+      }
+      totals.entries += 1
+      totals.bytes += entry.size
+      // Not awaited one by one: both requests queue on this transaction, whose completion is the commit.
+      void store.put(entry)
+      void meta.put(totals, TOTALS_KEY)
+      await tx.done
+      return totals
+    },
+    async touch(id, token, lastUsed) {
+      const tx = db.transaction(images, 'readwrite')
+      const old = await tx.store.get(id)
+      if (old && old.token === token && old.lastUsed < lastUsed) void tx.store.put({ ...old, lastUsed })
+      await tx.done
+    },
+    async delete(id) {
+      const tx = db.transaction([images, totalsStore], 'readwrite')
+      const store = tx.objectStore(images)
+      const meta = tx.objectStore(totalsStore)
+      const [old, current] = await Promise.all([store.get(id), meta.get(TOTALS_KEY)])
+      if (old) {
+        const totals = readTotals(current)
+        void store.delete(id)
+        void meta.put(readTotals({ entries: totals.entries - 1, bytes: totals.bytes - old.size }), TOTALS_KEY)
+      }
+      await tx.done
+    },
+    async has(id) {
+      return (await db.getKey(images, id)) !== undefined
+    },
+    async clear() {
+      const tx = db.transaction([images, totalsStore], 'readwrite')
+      void tx.objectStore(images).clear()
+      void tx.objectStore(totalsStore).clear()
+      await tx.done
+    },
+    async totals() {
+      return readTotals(await db.get(totalsStore, TOTALS_KEY))
+    },
+    async evict({ maxEntries, maxBytes, batch }) {
+      let deleted = 0
+      for (;;) {
+        const tx = db.transaction([images, totalsStore], 'readwrite')
+        const store = tx.objectStore(images)
+        const meta = tx.objectStore(totalsStore)
+        const totals = readTotals(await meta.get(TOTALS_KEY))
+        let inBatch = 0
+        let cursor = totals.entries > maxEntries || totals.bytes > maxBytes ? await store.index(LAST_USED_INDEX).openKeyCursor() : null
+        while (cursor && inBatch < batch && (totals.entries > maxEntries || totals.bytes > maxBytes)) {
+          void store.delete(cursor.primaryKey)
+          totals.entries -= 1
+          totals.bytes -= cursor.key[1]
+          inBatch++
+          cursor = await cursor.continue()
+        }
+        // Ran off the end of the index: the store is empty whatever the running totals said.
+        const exhausted = cursor === null && (totals.entries > maxEntries || totals.bytes > maxBytes)
+        if (inBatch > 0 || exhausted) void meta.put(exhausted ? { entries: 0, bytes: 0 } : readTotals(totals), TOTALS_KEY)
+        await tx.done
+        deleted += inBatch
+        if (inBatch < batch || exhausted) return deleted
+      }
+    },
+    close() {
+      db.close()
+    },
+  }
+}

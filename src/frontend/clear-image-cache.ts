@@ -1,0 +1,26 @@
+import { handleError } from '../shared/error-handling.js'
+import { PixstoreError } from '../shared/errors.js'
+import { getRuntime, settlePendingWrites } from './runtime.js'
+
+/**
+ * Empties both cache tiers (for example on logout). Returns `true`, or `null` on failure per the error mode.
+ *
+ * @example
+ * ```ts
+ * await clearImageCache()
+ * ```
+ */
+export async function clearImageCache(): Promise<true | null> {
+  try {
+    const runtime = getRuntime()
+    runtime.hot.clear()
+    await settlePendingWrites(runtime)
+    const store = await runtime.store()
+    await store.clear().catch((cause) => {
+      throw new PixstoreError('CACHE_ERROR', 'could not clear the image cache', { cause })
+    })
+    return true
+  } catch (error) {
+    return handleError(error)
+  }
+}

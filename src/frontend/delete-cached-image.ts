@@ -1,0 +1,28 @@
+import { handleError } from '../shared/error-handling.js'
+import { PixstoreError } from '../shared/errors.js'
+import { getRuntime, settlePendingWrites } from './runtime.js'
+
+/**
+ * Removes one image from both cache tiers (the next getImage fetches it). Unknown ids are fine.
+ * Returns `true`, or `null` on failure per the error mode.
+ *
+ * @example
+ * ```ts
+ * await deleteCachedImage(record.id)
+ * ```
+ */
+export async function deleteCachedImage(id: string): Promise<true | null> {
+  try {
+    if (typeof id !== 'string' || id === '') throw new PixstoreError('RECORD_INVALID', 'id must be a non-empty string')
+    const runtime = getRuntime()
+    runtime.hot.delete(id)
+    await settlePendingWrites(runtime, id)
+    const store = await runtime.store()
+    await store.delete(id).catch((cause) => {
+      throw new PixstoreError('CACHE_ERROR', 'could not delete the cached image', { cause })
+    })
+    return true
+  } catch (error) {
+    return handleError(error)
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * `pixstore/frontend`: encrypted images into a cache that never goes stale.
+ *
+ * @example
+ * ```ts
+ * import { initPixstoreFrontend, getImage, acquireObjectUrl } from 'pixstore/frontend'
+ * initPixstoreFrontend({ endpointBaseUrl: '/pixstore-image' })
+ * const blob = await getImage(record)
+ * ```
+ */
+export { initPixstoreFrontend } from './init-pixstore-frontend.js'
+export { getImage } from './get-image.js'
+export { getImageWithInfo, type ImageWithInfo } from './get-image-with-info.js'
+export { deleteCachedImage } from './delete-cached-image.js'
+export { cachedImageExists } from './cached-image-exists.js'
+export { clearImageCache } from './clear-image-cache.js'
+export { getCacheStats, type CacheStats } from './get-cache-stats.js'
+export { acquireObjectUrl, type ObjectUrlHandle } from './object-url.js'
+export { createHttpFetcher, type HttpFetcherOptions } from './fetch/http-fetcher.js'
+export type { PixstoreFrontendConfig, RefreshRecord } from './config.js'
+export type { GetImageContext } from './load-image.js'
+export type { ImageSource } from './load-result.js'
+export type { ImageFetcher, ImageRecord, ImageMeta } from '../types/index.js'
+export { PixstoreError, isPixstoreError, type PixstoreErrorCode } from '../shared/errors.js'
+export {
+  setErrorHandlingMode,
+  setCustomErrorHandler,
+  getLastPixstoreError,
+  clearLastPixstoreError,
+  type ErrorHandlingMode,
+} from '../shared/error-handling.js'

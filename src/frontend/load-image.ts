@@ -1,0 +1,222 @@
+// The getImage pipeline. Order of the tiers: hot (decrypted Blobs in memory) -> persistent cache
+// (ciphertext, same token) -> one shared network load per id+token. The persistent tier is written
+// only after decryption succeeded, and in the background: the caller has its Blob before the write
+// commits, and later reads of that id wait for the write (see pendingWrites).
+import { decodeWirePayload } from '../codec/index.js'
+import { PixstoreError } from '../shared/errors.js'
+import { WireState, type ImageRecord } from '../types/index.js'
+import { isQuotaError, type CacheStore, type CachedImage } from './cache/cache-store.js'
+import { decryptToBlob, type KeyMaterial } from './decrypt-image.js'
+import { abortedError, signalOf } from './fetch/abort.js'
+import type { LoadResult } from './load-result.js'
+import { validateRecord } from './record-validation.js'
+import { getRuntime, type FrontendRuntime, type SharedLoad } from './runtime.js'
+import type { RefreshRecord } from './config.js'
+import { wireStateError } from './wire-state-error.js'
+
+/** Per-call options getImage understands; anything else in the context goes to the fetcher untouched. */
+export interface GetImageContext {
+  /** Cancels this caller's wait (and the request, once no other caller shares it). */
+  signal?: AbortSignal
+  /** Overrides the config's refreshRecord for this call. */
+  refreshRecord?: RefreshRecord
+}
+
+const now = () => performance.now()
+
+export async function loadImage(record: ImageRecord, context: unknown): Promise<LoadResult & { shared: boolean }> {
+  const material = validateRecord(record)
+  const runtime = getRuntime()
+  const hot = runtime.hot.get(record.id, record.token)
+  if (hot) {
+    runtime.counters.hits++
+    runtime.counters.hotHits++
+    const at = Date.now()
+    if (at - hot.touchedAt >= runtime.config.frontendTouchIntervalMs) {
+      hot.touchedAt = at
+      void touch(runtime, record.id, record.token, at)
+    }
+    return { blob: hot.blob, source: 'hot', token: record.token, wireBytes: 0, decodeMs: 0, decryptMs: 0, shared: false }
+  }
+  const signal = signalOf(context)
+  if (signal?.aborted) throw abortedError(signal)
+  const key = `${record.token}:${record.id}`
+  let load = runtime.inflight.get(key)
+  // A load every earlier caller abandoned is finishing as aborted: start afresh rather than join it.
+  if (load?.controller.signal.aborted) load = undefined
+  const shared = load !== undefined
+  if (!load) {
+    const controller = new AbortController()
+    const started: SharedLoad = { controller, waiters: 0, promise: undefined as unknown as Promise<LoadResult> }
+    started.promise = loadUncached(runtime, record, material, context, controller.signal)
+    runtime.inflight.set(key, started)
+    // Unhandled if every waiter left; each waiter still sees the outcome through its own await.
+    const forget = () => {
+      if (runtime.inflight.get(key) === started) runtime.inflight.delete(key)
+    }
+    started.promise.then(forget, forget)
+    load = started
+  }
+  const result = await waitFor(load, signal)
+  return { ...result, shared }
+}
+
+/** Awaits a shared load for one caller; its abort leaves the others waiting. */
+function waitFor(load: SharedLoad, signal: AbortSignal | undefined): Promise<LoadResult> {
+  load.waiters++
+  if (!signal) return load.promise
+  return new Promise<LoadResult>((resolve, reject) => {
+    const onAbort = () => {
+      load.waiters--
+      if (load.waiters === 0) load.controller.abort(signal.reason)
+      reject(abortedError(signal))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    load.promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+async function loadUncached(
+  runtime: FrontendRuntime,
+  record: ImageRecord,
+  material: KeyMaterial,
+  context: unknown,
+  signal: AbortSignal,
+): Promise<LoadResult> {
+  await runtime.pendingWrites.get(record.id)
+  const store = await runtime.store()
+  let cached: CachedImage | undefined
+  try {
+    cached = await store.get(record.id)
+  } catch {
+    cached = undefined // an unreadable cache is a miss, never a failed image
+  }
+  if (cached && cached.token === record.token) {
+    const started = now()
+    try {
+      const blob = await decryptToBlob(new Uint8Array(cached.ciphertext), material, runtime.config.imageFormats)
+      const decryptMs = now() - started
+      runtime.counters.hits++
+      const at = Date.now()
+      const touched = at - cached.lastUsed >= runtime.config.frontendTouchIntervalMs
+      if (touched) void touch(runtime, record.id, record.token, at)
+      runtime.hot.set(record.id, record.token, blob, touched ? at : cached.lastUsed)
+      return { blob, source: store.kind, token: record.token, wireBytes: 0, decodeMs: 0, decryptMs }
+    } catch (error) {
+      if (!(error instanceof PixstoreError)) throw error
+      // Tampered bytes or a key that changed under the same token: drop the entry, ask the network once.
+      await store.delete(record.id).catch(() => {})
+    }
+  }
+  runtime.counters.misses++
+  return loadFromNetwork(runtime, store, record, material, context, signal)
+}
+
+async function loadFromNetwork(
+  runtime: FrontendRuntime,
+  store: CacheStore,
+  firstRecord: ImageRecord,
+  firstMaterial: KeyMaterial,
+  context: unknown,
+  signal: AbortSignal,
+): Promise<LoadResult> {
+  let record = firstRecord
+  let material = firstMaterial
+  // The default fetcher gets the shared load's signal; a custom one gets the caller's context as is.
+  const fetchContext = runtime.customFetcher ? context : { ...(context as object), signal }
+  for (let refreshed = false; ; refreshed = true) {
+    runtime.counters.networkRequests++
+    let bytes: unknown
+    try {
+      bytes = await runtime.fetcher(record, fetchContext)
+    } catch (error) {
+      if (error instanceof PixstoreError) throw error
+      if (signal.aborted) throw abortedError(signal)
+      throw new PixstoreError('FETCH_FAILED', 'the image fetcher failed', { cause: error })
+    }
+    if (!(bytes instanceof Uint8Array)) throw new PixstoreError('FETCH_FAILED', 'the image fetcher must resolve to a Uint8Array')
+    const decodeStarted = now()
+    const payload = decodeWirePayload(bytes)
+    const decodeMs = now() - decodeStarted
+    let token: number
+    let key: KeyMaterial
+    let ciphertext: Uint8Array
+    if (payload.state === WireState.Success) {
+      token = record.token
+      key = material
+      ciphertext = payload.ciphertext
+    } else if (payload.state === WireState.Updated) {
+      token = payload.token
+      key = { key: payload.key, iv: payload.iv, tag: payload.tag }
+      ciphertext = payload.ciphertext
+    } else {
+      const refresh = (context as GetImageContext | undefined)?.refreshRecord ?? runtime.config.refreshRecord
+      const proofRejected = payload.state === WireState.InvalidProof || payload.state === WireState.MissingProof
+      if (proofRejected && refresh && !refreshed) {
+        const fresh = await refresh(record)
+        material = validateRecord(fresh)
+        if (fresh.id !== record.id) throw new PixstoreError('RECORD_INVALID', 'refreshRecord returned a record for another image')
+        record = fresh
+        if (signal.aborted) throw abortedError(signal)
+        continue
+      }
+      throw wireStateError(payload.state, record.id)
+    }
+    const decryptStarted = now()
+    const blob = await decryptToBlob(ciphertext, key, runtime.config.imageFormats)
+    const decryptMs = now() - decryptStarted
+    runtime.hot.set(record.id, token, blob, Date.now())
+    // Own copy: `ciphertext` is a view into the whole frame, which IndexedDB would clone entirely.
+    const copy = ciphertext.slice().buffer
+    writeInBackground(runtime, store, { id: record.id, token, ciphertext: copy, size: copy.byteLength, lastUsed: Date.now() })
+    return { blob, source: 'network', token, wireBytes: bytes.length, decodeMs, decryptMs }
+  }
+}
+
+function writeInBackground(runtime: FrontendRuntime, store: CacheStore, entry: CachedImage): void {
+  const previous = runtime.pendingWrites.get(entry.id) ?? Promise.resolve()
+  const write: Promise<void> = previous
+    .then(() => writeEntry(runtime, store, entry))
+    .catch(() => {
+      runtime.counters.cacheWriteErrors++
+    })
+    .finally(() => {
+      if (runtime.pendingWrites.get(entry.id) === write) runtime.pendingWrites.delete(entry.id)
+    })
+  runtime.pendingWrites.set(entry.id, write)
+}
+
+async function writeEntry(runtime: FrontendRuntime, store: CacheStore, entry: CachedImage): Promise<void> {
+  const { frontendImageCacheLimit: maxEntries, frontendCacheMaxBytes: maxBytes, frontendCleanupBatch: batch } = runtime.config
+  if (entry.size > maxBytes) return
+  let totals
+  try {
+    totals = await store.put(entry)
+  } catch (error) {
+    if (!isQuotaError(error)) throw error
+    // Out of quota: free half of what we hold plus room for this entry, then try once more; if that
+    // fails too the image was still returned, just not cached.
+    const held = await store.totals()
+    await store.evict({ maxEntries: Math.floor(held.entries / 2), maxBytes: Math.max(0, Math.floor(held.bytes / 2) - entry.size), batch })
+    totals = await store.put(entry)
+  }
+  if (totals && (totals.entries > maxEntries || totals.bytes > maxBytes)) await store.evict({ maxEntries, maxBytes, batch })
+}
+
+async function touch(runtime: FrontendRuntime, id: string, token: number, at: number): Promise<void> {
+  try {
+    const store = await runtime.store()
+    await store.touch(id, token, at)
+  } catch {
+    // lastUsed is an eviction hint; losing one update costs nothing but LRU precision.
+  }
+}

@@ -1,0 +1,114 @@
+// The one live frontend instance: config, fetcher, both cache tiers, shared in-flight loads and counters.
+// initPixstoreFrontend replaces it; calls already running keep the instance they started with.
+import { createHttpFetcher } from './fetch/http-fetcher.js'
+import { resolveFrontendConfig, type ResolvedFrontendConfig } from './config.js'
+import type { CacheStore } from './cache/cache-store.js'
+import { createHotTier, type HotTier } from './cache/hot-tier.js'
+import { openIndexedDBCacheStore } from './cache/indexeddb-cache-store.js'
+import { createMemoryCacheStore } from './cache/memory-cache-store.js'
+import type { ImageFetcher } from '../types/index.js'
+import type { LoadResult } from './load-result.js'
+
+/** One network load that every concurrent getImage of the same id+token awaits. */
+export interface SharedLoad {
+  promise: Promise<LoadResult>
+  /** Aborted only when every caller waiting on this load has aborted. */
+  controller: AbortController
+  waiters: number
+}
+
+export interface FrontendCounters {
+  hits: number
+  hotHits: number
+  misses: number
+  networkRequests: number
+  cacheWriteErrors: number
+}
+
+export interface FrontendRuntime {
+  readonly config: ResolvedFrontendConfig
+  readonly fetcher: ImageFetcher
+  readonly customFetcher: boolean
+  readonly hot: HotTier
+  readonly inflight: Map<string, SharedLoad>
+  /** Cache writes still running, per id, so reads of the persistent tier see them. */
+  readonly pendingWrites: Map<string, Promise<void>>
+  readonly counters: FrontendCounters
+  store(): Promise<CacheStore>
+  close(): void
+}
+
+// A blocked upgrade (another tab holding an old schema) must not stall images: fall back to memory.
+const OPEN_TIMEOUT_MS = 3000
+
+function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetcher | undefined): FrontendRuntime {
+  let opened: Promise<CacheStore> | undefined
+  let closed = false
+  const openStore = async (): Promise<CacheStore> => {
+    if (config.useIndexedDB && (globalThis as { indexedDB?: unknown }).indexedDB) {
+      const attempt = openIndexedDBCacheStore({
+        dbName: config.frontendDbName,
+        dbVersion: config.frontendDbVersion,
+        storeName: config.imageStoreName,
+      })
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), OPEN_TIMEOUT_MS)
+      })
+      try {
+        const store = await Promise.race([attempt, timeout])
+        if (store) return store
+        void attempt.then((late) => late.close(), () => {})
+      } catch {
+        // Missing, blocked, private mode, foreign schema: the memory store below keeps images loading.
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+    return createMemoryCacheStore()
+  }
+  return {
+    config,
+    fetcher: customFetcher ?? createHttpFetcher({ endpointBaseUrl: config.endpointBaseUrl, retries: config.fetchRetries, retryDelayMs: config.fetchRetryDelayMs }),
+    customFetcher: customFetcher !== undefined,
+    hot: createHotTier(config.frontendHotTierMaxBytes),
+    inflight: new Map(),
+    pendingWrites: new Map(),
+    counters: { hits: 0, hotHits: 0, misses: 0, networkRequests: 0, cacheWriteErrors: 0 },
+    store() {
+      opened ??= openStore()
+      return opened
+    },
+    close() {
+      if (closed) return
+      closed = true
+      this.hot.clear()
+      const pending = [...this.pendingWrites.values()]
+      if (opened) void Promise.allSettled(pending).then(() => opened).then((store) => store?.close(), () => {})
+    },
+  }
+}
+
+let current: FrontendRuntime | undefined
+
+/** The live instance, created with the default config on first use. */
+export function getRuntime(): FrontendRuntime {
+  current ??= createRuntime(resolveFrontendConfig({}), undefined)
+  return current
+}
+
+/** Swaps in a new instance (after the config was validated, so a bad config changes nothing). */
+export function replaceRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetcher | undefined): FrontendRuntime {
+  current?.close()
+  current = createRuntime(config, customFetcher)
+  return current
+}
+
+/** Resolves once every cache write started so far has settled. */
+export async function settlePendingWrites(runtime: FrontendRuntime, id?: string): Promise<void> {
+  if (id !== undefined) {
+    await runtime.pendingWrites.get(id)
+    return
+  }
+  await Promise.allSettled([...runtime.pendingWrites.values()])
+}
