@@ -1,0 +1,165 @@
+// Backend configuration: pixstore 3.2.1's keys where they still make sense, plus ours. Validated up
+// front with messages naming the key; defaults are the product's (no test setting leaks in).
+import { PixstoreError } from '../../shared/errors.js'
+import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
+import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
+import type { StorageConfig } from '../storage/create-storage.js'
+
+/** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
+export type SecretInput = string | Uint8Array
+
+/** Options of `initPixstoreBackend`. Every key is optional. */
+export interface PixstoreBackendConfig {
+  /** Data directory for the embedded store and the generated secret. Default `./.pixstore`. */
+  dataDir?: string
+  /** Storage adapter. Default SQLite in `dataDir`, or PostgreSQL when `PIXSTORE_DATABASE_URL` is set. */
+  storage?: StorageConfig
+  /** Signs proofs and wraps image keys. Default `PIXSTORE_SECRET`, else a random one in `<dataDir>/secret`. */
+  secret?: SecretInput
+  /** Earlier secrets, still accepted for proofs and for unwrapping keys (rotation). */
+  previousSecrets?: SecretInput[]
+  /** Format names in format-byte order (1-based). Default png, webp, jpg, jpeg, gif, avif. */
+  imageFormats?: string[]
+  /** Largest image accepted, in bytes. Default 25 MiB. */
+  maxImageBytes?: number
+  /** Lifetime of a stateless proof (ms). Default 5 minutes. */
+  proofTtlMs?: number
+  /** pixstore 3.2.1's name for the proof lifetime (ms); `proofTtlMs` wins when both are set. */
+  statelessKeyWindowLength?: number
+  /** Start the built-in endpoint in `initPixstoreBackend`. Default true (as pixstore). */
+  defaultEndpointEnabled?: boolean
+  /** Route of the built-in endpoint. Default `/pixstore-image`. */
+  defaultEndpointRoute?: string
+  /** Listen address. Default `127.0.0.1`; use `0.0.0.0` (or a reverse proxy) to expose it. */
+  defaultEndpointListenHost?: string
+  /** Listen port (0 = any free port). Default 3001. */
+  defaultEndpointListenPort?: number
+  /** CORS `Access-Control-Allow-Origin`. Default none: only same-origin pages may read responses. */
+  accessControlAllowOrigin?: string
+  /** Error handling mode of public calls. Default `hybrid`. */
+  errorHandlingMode?: ErrorHandlingMode
+  /** How many verified proofs are remembered to skip their HMAC. Default 10,000; 0 disables. */
+  proofCacheSize?: number
+}
+
+/** The validated, complete config. */
+export interface ResolvedBackendConfig {
+  dataDir: string
+  storage: StorageConfig | undefined
+  secret: SecretInput | undefined
+  previousSecrets: SecretInput[]
+  imageFormats: string[]
+  maxImageBytes: number
+  proofTtlMs: number
+  defaultEndpointEnabled: boolean
+  defaultEndpointRoute: string
+  defaultEndpointListenHost: string
+  defaultEndpointListenPort: number
+  accessControlAllowOrigin: string | undefined
+  errorHandlingMode: ErrorHandlingMode
+  proofCacheSize: number
+}
+
+export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.freeze({
+  dataDir: './.pixstore',
+  storage: undefined,
+  secret: undefined,
+  previousSecrets: [],
+  imageFormats: [...DEFAULT_IMAGE_FORMATS],
+  maxImageBytes: 25 * 1024 * 1024,
+  proofTtlMs: 5 * 60_000,
+  defaultEndpointEnabled: true,
+  defaultEndpointRoute: '/pixstore-image',
+  defaultEndpointListenHost: '127.0.0.1',
+  defaultEndpointListenPort: 3001,
+  accessControlAllowOrigin: undefined,
+  errorHandlingMode: 'hybrid',
+  proofCacheSize: 10_000,
+})
+
+const KNOWN_KEYS = new Set<string>([...Object.keys(DEFAULT_BACKEND_CONFIG), 'statelessKeyWindowLength'])
+
+function invalid(message: string): never {
+  throw new PixstoreError('CONFIG_INVALID', message)
+}
+
+const isSecret = (s: unknown) => typeof s === 'string' || s instanceof Uint8Array
+
+/**
+ * Validates `config` and fills in defaults.
+ *
+ * @example
+ * ```ts
+ * const cfg = resolveBackendConfig({ dataDir: '/var/lib/app/pixstore', proofTtlMs: 120_000 })
+ * ```
+ */
+export function resolveBackendConfig(config: PixstoreBackendConfig = {}): ResolvedBackendConfig {
+  if (config === null || typeof config !== 'object') invalid('config must be an object')
+  for (const key of Object.keys(config)) {
+    // Silently ignoring a typo (e.g. `secrect`) would run with a default the user did not mean.
+    if (!KNOWN_KEYS.has(key)) invalid(`unknown config key "${key}"`)
+  }
+  const c = { ...DEFAULT_BACKEND_CONFIG, previousSecrets: [] as SecretInput[] } as ResolvedBackendConfig
+  const v = config
+  if (v.dataDir !== undefined) {
+    if (typeof v.dataDir !== 'string' || v.dataDir.trim() === '' || v.dataDir.includes('\0')) invalid('dataDir must be a non-empty path')
+    c.dataDir = v.dataDir
+  }
+  if (v.storage !== undefined) c.storage = v.storage
+  if (v.secret !== undefined) {
+    if (!isSecret(v.secret)) invalid('secret must be a string or a Uint8Array')
+    c.secret = v.secret
+  }
+  if (v.previousSecrets !== undefined) {
+    if (!Array.isArray(v.previousSecrets) || !v.previousSecrets.every(isSecret)) invalid('previousSecrets must be an array of strings or Uint8Arrays')
+    c.previousSecrets = [...v.previousSecrets]
+  }
+  if (v.imageFormats !== undefined) {
+    const f = v.imageFormats
+    if (!Array.isArray(f) || f.length === 0 || f.length > 255 || !f.every((x) => typeof x === 'string' && /^[a-z0-9]+$/.test(x)) || new Set(f).size !== f.length) {
+      invalid('imageFormats must be 1 to 255 distinct lower-case format names, e.g. ["png", "webp", "jpg", "jpeg"]')
+    }
+    c.imageFormats = [...f]
+  }
+  const positiveInt = (name: string, value: unknown, max: number): number => {
+    if (!Number.isSafeInteger(value) || (value as number) <= 0 || (value as number) > max) invalid(`${name} must be an integer from 1 to ${max}`)
+    return value as number
+  }
+  if (v.maxImageBytes !== undefined) c.maxImageBytes = positiveInt('maxImageBytes', v.maxImageBytes, 1024 * 1024 * 1024)
+  // Proofs that never expire (pixstore's -1) are not offered: a leaked proof would be valid forever.
+  if (v.statelessKeyWindowLength !== undefined) c.proofTtlMs = positiveInt('statelessKeyWindowLength', v.statelessKeyWindowLength, 7 * 24 * 3600_000)
+  if (v.proofTtlMs !== undefined) c.proofTtlMs = positiveInt('proofTtlMs', v.proofTtlMs, 7 * 24 * 3600_000)
+  if (v.defaultEndpointEnabled !== undefined) {
+    if (typeof v.defaultEndpointEnabled !== 'boolean') invalid('defaultEndpointEnabled must be a boolean')
+    c.defaultEndpointEnabled = v.defaultEndpointEnabled
+  }
+  if (v.defaultEndpointRoute !== undefined) {
+    if (typeof v.defaultEndpointRoute !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(v.defaultEndpointRoute)) {
+      invalid('defaultEndpointRoute must be a path such as "/pixstore-image"')
+    }
+    c.defaultEndpointRoute = v.defaultEndpointRoute
+  }
+  if (v.defaultEndpointListenHost !== undefined) {
+    if (typeof v.defaultEndpointListenHost !== 'string' || v.defaultEndpointListenHost === '') invalid('defaultEndpointListenHost must be a host name or address')
+    c.defaultEndpointListenHost = v.defaultEndpointListenHost
+  }
+  if (v.defaultEndpointListenPort !== undefined) {
+    const p = v.defaultEndpointListenPort
+    if (!Number.isInteger(p) || p < 0 || p > 65535) invalid('defaultEndpointListenPort must be an integer from 0 to 65535')
+    c.defaultEndpointListenPort = p
+  }
+  if (v.accessControlAllowOrigin !== undefined) {
+    const o = v.accessControlAllowOrigin
+    if (typeof o !== 'string' || o === '' || /[\r\n\0]/.test(o)) invalid('accessControlAllowOrigin must be an origin such as "https://app.example" or "*"')
+    c.accessControlAllowOrigin = o
+  }
+  if (v.errorHandlingMode !== undefined) {
+    if (!ERROR_HANDLING_MODES.includes(v.errorHandlingMode)) invalid(`errorHandlingMode must be one of ${ERROR_HANDLING_MODES.join(', ')}`)
+    c.errorHandlingMode = v.errorHandlingMode
+  }
+  if (v.proofCacheSize !== undefined) {
+    if (!Number.isSafeInteger(v.proofCacheSize) || v.proofCacheSize < 0 || v.proofCacheSize > 10_000_000) invalid('proofCacheSize must be an integer from 0 to 10,000,000')
+    c.proofCacheSize = v.proofCacheSize
+  }
+  return c
+}
