@@ -14,7 +14,8 @@ export async function cachedImageExists(id: string): Promise<boolean | null> {
   try {
     if (typeof id !== 'string' || id === '') throw new PixstoreError('RECORD_INVALID', 'id must be a non-empty string')
     const runtime = getRuntime()
-    await settlePendingWrites(runtime, id)
+    // All of them, not only this id's: another image's write may evict this one.
+    await settlePendingWrites(runtime)
     const store = await runtime.store()
     return await store.has(id).catch((cause) => {
       throw new PixstoreError('CACHE_ERROR', 'could not read the image cache', { cause })
