@@ -1,0 +1,91 @@
+// Proofs survive restarts and work across processes that share the data dir and secret; the
+// generated secret file is created once (0600) and reused.
+import { spawn } from 'node:child_process'
+import { stat, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closePixstoreBackend, customEndpointHelper, getImageRecord, initPixstoreBackend, saveImage } from '../../src/backend/index.js'
+import { WireState } from '../../src/types/index.js'
+import { bundleBackend } from '../helpers/backend-bundle.js'
+import { browserDecrypt, makeTempDir, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
+import { generateImage } from '../helpers/sample-images.js'
+
+let bundle: string
+let dir: string
+
+beforeAll(async () => {
+  bundle = await bundleBackend()
+  dir = await makeTempDir('procs')
+})
+afterAll(async () => {
+  await closePixstoreBackend()
+  await removeDir(dir)
+  await rm(bundle, { force: true })
+})
+
+/** Runs `body` (an async function body with `b` = the backend module) in a fresh Node process. */
+function inChild(body: string, env: Record<string, string> = {}): Promise<unknown> {
+  const script = `import * as b from ${JSON.stringify(bundle)}; const out = await (async () => { ${body} })(); process.stdout.write(JSON.stringify(out ?? null)); await b.closePixstoreBackend()`
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child exited ${code}: ${err}`))))
+  })
+}
+
+const baseConfig = (d: string) => ({ dataDir: d, errorHandlingMode: 'throw', defaultEndpointEnabled: false })
+
+describe('restart and several processes', () => {
+  it('a proof issued before a restart verifies after it (generated secret file, mode 0600)', async () => {
+    const d = join(dir, 'restart')
+    await initPixstoreBackend({ ...baseConfig(d), errorHandlingMode: 'throw' } as never)
+    const record = (await saveImage(generateImage('png', { width: 5, height: 5 })))!
+    const secretFile = join(d, 'secret')
+    expect((await stat(secretFile)).mode & 0o777).toBe(0o600)
+    const secretText = await readFile(secretFile, 'utf8')
+    await closePixstoreBackend()
+
+    // A different process, same data dir, no secret configured: it reuses the file.
+    const state = await inChild(
+      `await b.initPixstoreBackend(${JSON.stringify(baseConfig(d))}); const p = await b.customEndpointHelper(${JSON.stringify(record.id)}, ${record.token}, ${JSON.stringify(record.statelessProof)}); return p[0]`,
+    )
+    expect(state).toBe(WireState.Success)
+    expect(await readFile(secretFile, 'utf8')).toBe(secretText)
+  })
+
+  it('PIXSTORE_SECRET is used when no secret is configured', async () => {
+    const d = join(dir, 'env')
+    const secret = 'env-secret-0123456789abcdefghijklmnopqrstuvwxyz'
+    const proofAndId = (await inChild(
+      `await b.initPixstoreBackend(${JSON.stringify(baseConfig(d))}); const r = await b.saveImage(new Uint8Array(${JSON.stringify(Array.from(generateImage('gif', { width: 3, height: 3 })))})); return [r.id, r.statelessProof]`,
+      { PIXSTORE_SECRET: secret },
+    )) as [string, string]
+    await expect(stat(join(d, 'secret'))).rejects.toMatchObject({ code: 'ENOENT' })
+    await initPixstoreBackend({ ...baseConfig(d), secret } as never)
+    expect((await customEndpointHelper(proofAndId[0], undefined, proofAndId[1]))[0]).toBe(WireState.Updated)
+    await closePixstoreBackend()
+  })
+
+  it('two live processes sharing data dir and secret serve and verify each other’s images and proofs', async () => {
+    const d = join(dir, 'shared')
+    const cfg = { ...baseConfig(d), secret: TEST_SECRET }
+    await initPixstoreBackend(cfg as never)
+    const image = generateImage('webp', { width: 9, height: 7 })
+    const mine = (await saveImage(image))!
+    // The other process verifies our proof, reads our image, and saves one of its own.
+    const theirs = (await inChild(`
+      await b.initPixstoreBackend(${JSON.stringify(cfg)})
+      const p = await b.customEndpointHelper(${JSON.stringify(mine.id)}, undefined, ${JSON.stringify(mine.statelessProof)})
+      const r = await b.saveImage(new Uint8Array(${JSON.stringify(Array.from(generateImage('png', { width: 4, height: 4, seed: 2 })))}))
+      return { payload: Array.from(p), record: r }`)) as { payload: number[]; record: { id: string; statelessProof: string; token: number; meta: never } }
+    const decoded = await browserDecrypt(new Uint8Array(theirs.payload), mine)
+    expect(Buffer.from(decoded.image).equals(Buffer.from(image))).toBe(true)
+    // And we verify theirs, while both share the same SQLite file.
+    expect((await customEndpointHelper(theirs.record.id, theirs.record.token, theirs.record.statelessProof))[0]).toBe(WireState.Success)
+    expect((await getImageRecord(theirs.record.id))!.token).toBe(theirs.record.token)
+    await closePixstoreBackend()
+  })
+})
