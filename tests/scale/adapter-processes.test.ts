@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { StorageAdapter } from '../../src/backend/storage/contract.js'
 import { postgresStore, type TestStore } from '../storage/adapter-factories.js'
 import { hex, makeVersion } from '../storage/versions.js'
-import { bundleChild } from './bundle-child.js'
+import { bundleChild, removeChildren } from './bundle-child.js'
 
 const run = promisify(execFile)
 
@@ -24,6 +24,7 @@ describe('three processes updating one image through PostgreSQL', () => {
   afterAll(async () => {
     await db?.close()
     await store?.cleanup()
+    await removeChildren()
   })
 
   it('tokens strictly increase in every process, are unique across them, and the last one is stored', async () => {
