@@ -1,0 +1,77 @@
+import path from 'node:path'
+import vm from 'node:vm'
+import { build } from 'esbuild'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+// The frontend bundle imports pixstore/codec, so the codec must bundle for browsers with no node:
+// import reachable and run where there is no process, Buffer or atob.
+const root = path.resolve(import.meta.dirname, '../..')
+let bundle: string
+let inputs: string[]
+
+beforeAll(async () => {
+  const result = await build({
+    entryPoints: [path.join(root, 'src/codec/index.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'PixstoreCodec',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  })
+  bundle = result.outputFiles[0]!.text
+  inputs = Object.keys(result.metafile.inputs)
+})
+
+function runInBrowserLikeContext(globals: Record<string, unknown>, script: string, prelude = ''): unknown {
+  const context = vm.createContext({ ...globals })
+  vm.runInContext(prelude, context)
+  vm.runInContext(bundle, context)
+  return vm.runInContext(script, context)
+}
+
+describe('pixstore/codec in a browser bundle', () => {
+  it('bundles for the browser with only src/ inputs and no node: import', () => {
+    expect(inputs.length).toBeGreaterThan(5)
+    for (const input of inputs) expect(input, input).toMatch(/^src\//)
+    expect(bundle).not.toMatch(/\brequire\(|["']node:/)
+  })
+
+  it('runs without process, Buffer or atob, and switches to WASM at runtime', () => {
+    const warnings: unknown[] = []
+    const result = runInBrowserLikeContext(
+      { WebAssembly, console: { warn: (...a: unknown[]) => warnings.push(a) }, Uint8Array },
+      `(() => {
+        const c = PixstoreCodec
+        const before = c.getCodec()
+        c.setCodec('wasm')
+        const info = c.getCodecInfo()
+        const p = c.decodeWirePayload(c.encodeWirePayload({ state: 0, ciphertext: new Uint8Array([5, 6]) }))
+        return { before, status: info.wasm.status, decode: info.operations.decodeWirePayload, ct: Array.from(p.ciphertext) }
+      })()`,
+    )
+    expect(result).toEqual({ before: 'auto', status: 'ready', decode: 'wasm', ct: [5, 6] })
+    expect(runInBrowserLikeContext({}, 'typeof process + typeof Buffer + typeof atob')).toBe('undefinedundefinedundefined')
+    expect(warnings).toEqual([])
+  })
+
+  it('without WebAssembly it falls back to TS with exactly one console.warn', () => {
+    const warnings: unknown[] = []
+    const result = runInBrowserLikeContext(
+      { console: { warn: (...a: unknown[]) => warnings.push(a) } },
+      `(() => {
+        const c = PixstoreCodec
+        c.setCodec('wasm')
+        c.setCodec('auto')
+        c.setCodec('wasm')
+        const info = c.getCodecInfo()
+        return { status: info.wasm.status, decode: info.operations.decodeWirePayload, state: c.decodeWirePayload(new Uint8Array([3])).state }
+      })()`,
+      // Every V8 context has WebAssembly built in; remove it, as a locked-down engine would.
+      'delete globalThis.WebAssembly',
+    )
+    expect(result).toEqual({ status: 'unavailable', decode: 'ts', state: 3 })
+    expect(warnings).toHaveLength(1)
+  })
+})
