@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+// @ts-expect-error plain ESM build script
+import { auditBrowserBundle } from '../../scripts/build-browser.mjs'
+
+const root = path.resolve(import.meta.dirname, '../..')
+const audit = auditBrowserBundle as (code: string, inputs: string[]) => string[]
+
+describe('browser bundle of pixstore/frontend', () => {
+  it('builds, reports its size, and contains no node: import and no backend code', () => {
+    const out = execFileSync(process.execPath, [path.join(root, 'scripts/build-browser.mjs')], { cwd: root, encoding: 'utf8' })
+    expect(out).toMatch(/pixstore-frontend\.js: [\d.]+ KiB raw, [\d.]+ KiB gzip/)
+    const code = readFileSync(path.join(root, 'dist/browser/pixstore-frontend.js'), 'utf8')
+    const meta = JSON.parse(readFileSync(path.join(root, 'dist/browser/pixstore-frontend.meta.json'), 'utf8'))
+    const inputs = Object.keys(meta.inputs)
+    expect(audit(code, inputs)).toEqual([])
+    expect(code).not.toMatch(/["']node:/)
+    expect(inputs.some((i) => i.includes('src/backend/'))).toBe(false)
+    expect(inputs).toContain('src/frontend/index.ts')
+    // the public operations survive minification as exports
+    expect(code).toMatch(/export\s*\{[^}]*\bgetImage\b/)
+    expect(code).toMatch(/export\s*\{[^}]*\binitPixstoreFrontend\b/)
+  })
+
+  it('the audit catches what it must', () => {
+    expect(audit('import{readFile as r}from"node:fs";', [])).toEqual(['imports node:fs'])
+    expect(audit('const x=await import("node:crypto")', [])).toEqual(['imports node:crypto'])
+    expect(audit('', ['src/backend/images/save-image.ts'])).toEqual(['bundled src/backend/images/save-image.ts'])
+    expect(audit('new Database("better-sqlite3")', [])).toEqual(['contains backend code'])
+    expect(audit('const a="nodes:fine";', ['src/frontend/index.ts'])).toEqual([])
+  })
+})
