@@ -1,0 +1,34 @@
+// Where the demo keeps its data and which ports it listens on, from the environment (and two flags).
+// Both servers bind 127.0.0.1 only: the demo hands out proofs to anyone who can load the page, so it
+// must not be reachable from the network.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const DEMO_HOST = '127.0.0.1'
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+function port(name, raw, fallback) {
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number from 0 to 65535 (0 = any free port), got "${raw}"`)
+  return n
+}
+
+function flag(argv, name) {
+  const i = argv.indexOf(name)
+  if (i !== -1) return argv[i + 1]
+  const inline = argv.find((a) => a.startsWith(`${name}=`))
+  return inline?.slice(name.length + 1)
+}
+
+/**
+ * PIXSTORE_DEMO_DATA_DIR / --data-dir: data directory (default `<repo>/.pixstore-demo`, git-ignored).
+ * PIXSTORE_DEMO_PORT / --port: the page (default 3000). PIXSTORE_DEMO_ENDPOINT_PORT: the image
+ * endpoint (default 3001, or any free port when the page port is 0, so tests need set only one).
+ */
+export function readDemoOptions(env = process.env, argv = process.argv.slice(2)) {
+  const dataDir = path.resolve(flag(argv, '--data-dir') ?? env.PIXSTORE_DEMO_DATA_DIR ?? path.join(repoRoot, '.pixstore-demo'))
+  const pagePort = port('PIXSTORE_DEMO_PORT', flag(argv, '--port') ?? env.PIXSTORE_DEMO_PORT, 3000)
+  const endpointPort = port('PIXSTORE_DEMO_ENDPOINT_PORT', env.PIXSTORE_DEMO_ENDPOINT_PORT, pagePort === 0 ? 0 : 3001)
+  return { dataDir, pagePort, endpointPort, repoRoot }
+}
