@@ -73,14 +73,17 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
   // Reads are idempotent, so one retry hides the connection a restarted server (or
   // pg_terminate_backend) killed while it sat idle in the pool. Writes are never retried: the
   // statement may have committed before the connection dropped.
+  // Results stay in text format: pg 8 reads binary-format data rows through a string, which mangles
+  // bytea (tried: tokens and keys came back corrupted), so bytea arrives as hex and Buffer decodes it.
   async function read(operation: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const p = activePool()
+    const query = { text: sql, values: params }
     try {
-      return await p.query(sql, params)
+      return await p.query(query)
     } catch (error) {
       if (!isConnectionFailure(error)) throw toStorageError(error, operation, secrets)
       try {
-        return await p.query(sql, params)
+        return await p.query(query)
       } catch (again) {
         throw toStorageError(again, operation, secrets)
       }
