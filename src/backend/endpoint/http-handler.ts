@@ -68,6 +68,57 @@ export function writeWire(res: ServerResponse, wire: WireResponse, allowOrigin: 
 }
 
 /**
+ * Answers one GET for image `id` with a wire frame (proof from `x-pixstore-proof`, token from
+ * `x-pixstore-token` or `?token=`). Shared by the built-in endpoint and the Express adapter.
+ */
+export function serveImageRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  query: string | undefined,
+  options: Pick<HttpHandlerOptions, 'allowOrigin' | 'scope'>,
+): void {
+  const tokenText = firstHeader(req.headers['x-pixstore-token']) ?? (query === undefined ? undefined : queryToken(query))
+  const proof = firstHeader(req.headers['x-pixstore-proof'])
+  let scope: string | undefined
+  try {
+    scope = options.scope?.(req)
+  } catch {
+    scope = undefined
+    return writeWire(res, { state: WireState.InternalError, header: Uint8Array.of(WireState.InternalError), body: null }, options.allowOrigin)
+  }
+  readyState()
+    .then((state) => wireResponse(state, id, parseClientToken(tokenText), proof, scope))
+    .catch(() => ({ state: WireState.InternalError, header: Uint8Array.of(WireState.InternalError), body: null }) as WireResponse)
+    .then((wire) => {
+      if (!res.destroyed && !res.headersSent) writeWire(res, wire, options.allowOrigin)
+    })
+    .catch(() => res.destroy())
+}
+
+/** Answers a CORS preflight (204); CORS headers only when an origin is configured. */
+export function answerPreflight(res: ServerResponse, allowOrigin: string | undefined): void {
+  res.writeHead(204, {
+    ...(allowOrigin
+      ? {
+          'access-control-allow-origin': allowOrigin,
+          ...(allowOrigin !== '*' ? { vary: 'Origin' } : {}),
+          'access-control-allow-methods': 'GET, OPTIONS',
+          'access-control-allow-headers': ALLOW_HEADERS,
+          'access-control-max-age': '600',
+        }
+      : {}),
+    'content-length': 0,
+  })
+  res.end()
+}
+
+/** 405 with the Allow header. */
+export function answerMethodNotAllowed(res: ServerResponse, allowOrigin: string | undefined): void {
+  plain(res, 405, 'Method not allowed', { allow: 'GET, OPTIONS', ...(allowOrigin ? { 'access-control-allow-origin': allowOrigin } : {}) })
+}
+
+/**
  * Creates a `(req, res)` handler serving `GET {route}/{id}`.
  *
  * @example
@@ -88,32 +139,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       const path = q === -1 ? url : url.slice(0, q)
       const onRoute = path === route || path.startsWith(prefix) || (route === '' && path === '/')
       if (!onRoute) return plain(res, 404, 'Not found')
-      const cors: Record<string, string> = allowOrigin
-        ? { 'access-control-allow-origin': allowOrigin, ...(allowOrigin !== '*' ? { vary: 'Origin' } : {}) }
-        : {}
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, {
-          ...cors,
-          ...(allowOrigin
-            ? { 'access-control-allow-methods': 'GET, OPTIONS', 'access-control-allow-headers': ALLOW_HEADERS, 'access-control-max-age': '600' }
-            : {}),
-          'content-length': 0,
-        })
-        return void res.end()
-      }
-      if (req.method !== 'GET') return plain(res, 405, 'Method not allowed', { allow: 'GET, OPTIONS', ...cors })
+      if (req.method === 'OPTIONS') return answerPreflight(res, allowOrigin)
+      if (req.method !== 'GET') return answerMethodNotAllowed(res, allowOrigin)
       const rawId = path.length > prefix.length ? path.slice(prefix.length) : ''
-      const id = decodeId(rawId)
-      const tokenText = firstHeader(req.headers['x-pixstore-token']) ?? (q === -1 ? undefined : queryToken(url.slice(q + 1)))
-      const proof = firstHeader(req.headers['x-pixstore-proof'])
-      const scope = options.scope?.(req)
-      readyState()
-        .then((state) => wireResponse(state, id, parseClientToken(tokenText), proof, scope))
-        .catch(() => ({ state: WireState.InternalError, header: Uint8Array.of(WireState.InternalError), body: null }) as WireResponse)
-        .then((wire) => {
-          if (!res.destroyed && !res.headersSent) writeWire(res, wire, allowOrigin)
-        })
-        .catch(() => res.destroy())
+      serveImageRequest(req, res, decodeId(rawId), q === -1 ? undefined : url.slice(q + 1), options)
     } catch {
       if (!res.headersSent) plain(res, 400, 'Bad request')
       else res.destroy()
