@@ -3,6 +3,7 @@
 // `UPDATE … SET token = GREATEST(token + 1, $now)` takes the row lock, and under READ COMMITTED a
 // waiting update re-reads the row its predecessor committed, so tokens from all instances strictly
 // increase and no update is lost — without any lock or clock held in process memory.
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { PixstoreError } from '../../../shared/errors.js'
 import type { ImageVersionInput, StorageAdapter, StoredImageHead } from '../contract.js'
@@ -61,10 +62,19 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
     return pool
   }
 
+  // Named statements are parsed and planned once per connection instead of on every call; the name
+  // hashes the SQL text, which differs per schema.
+  const names = new Map<string, string>()
+  const statement = (text: string, values: unknown[]) => {
+    let name = names.get(text)
+    if (!name) names.set(text, (name = `pixstore_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`))
+    return { name, text, values }
+  }
+
   async function run(operation: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const p = activePool()
     try {
-      return await p.query(sql, params)
+      return await p.query(statement(sql, params))
     } catch (error) {
       throw toStorageError(error, operation, secrets)
     }
@@ -77,7 +87,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
   // bytea (tried: tokens and keys came back corrupted), so bytea arrives as hex and Buffer decodes it.
   async function read(operation: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const p = activePool()
-    const query = { text: sql, values: params }
+    const query = statement(sql, params)
     try {
       return await p.query(query)
     } catch (error) {
