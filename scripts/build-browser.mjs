@@ -8,7 +8,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const outfile = path.join(root, 'dist/browser/pixstore-frontend.js')
+// `--outfile <path>` lets tests build a private copy instead of racing on dist/.
+const outArg = process.argv.indexOf('--outfile')
+const outfile = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist/browser/pixstore-frontend.js')
 
 /** Problems that make a bundle unfit for browsers, from esbuild's metafile and the output text. */
 export function auditBrowserBundle(code, inputs) {

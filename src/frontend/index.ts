@@ -29,3 +29,8 @@ export {
   clearLastPixstoreError,
   type ErrorHandlingMode,
 } from '../shared/error-handling.js'
+// Which wire codec serves decoding (WASM or TS), for diagnostics pages; `initCodec` compiles the
+// WASM module ahead of the first image.
+export { getCodecInfo } from '../codec/get-codec-info.js'
+export { initCodec } from '../codec/init-codec.js'
+export type { CodecInfo } from '../codec/codec-selector.js'

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM build script
@@ -10,10 +11,18 @@ const audit = auditBrowserBundle as (code: string, inputs: string[]) => string[]
 
 describe('browser bundle of pixstore/frontend', () => {
   it('builds, reports its size, and contains no node: import and no backend code', () => {
-    const out = execFileSync(process.execPath, [path.join(root, 'scripts/build-browser.mjs')], { cwd: root, encoding: 'utf8' })
-    expect(out).toMatch(/pixstore-frontend\.js: [\d.]+ KiB raw, [\d.]+ KiB gzip/)
-    const code = readFileSync(path.join(root, 'dist/browser/pixstore-frontend.js'), 'utf8')
-    const meta = JSON.parse(readFileSync(path.join(root, 'dist/browser/pixstore-frontend.meta.json'), 'utf8'))
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-bundle-'))
+    const file = path.join(dir, 'pixstore-frontend.js')
+    let code: string
+    let meta: { inputs: Record<string, unknown> }
+    try {
+      const out = execFileSync(process.execPath, [path.join(root, 'scripts/build-browser.mjs'), '--outfile', file], { cwd: root, encoding: 'utf8' })
+      expect(out).toMatch(/pixstore-frontend\.js: [\d.]+ KiB raw, [\d.]+ KiB gzip/)
+      code = readFileSync(file, 'utf8')
+      meta = JSON.parse(readFileSync(path.join(dir, 'pixstore-frontend.meta.json'), 'utf8'))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
     const inputs = Object.keys(meta.inputs)
     expect(audit(code, inputs)).toEqual([])
     expect(code).not.toMatch(/["']node:/)
