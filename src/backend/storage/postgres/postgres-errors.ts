@@ -15,7 +15,14 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|28|57P0[1-4])/
 /** Messages `pg` / `pg-pool` use for connection problems that carry no code. */
 const UNAVAILABLE_MESSAGE = /timeout|Connection terminated|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end/i
 
-/** True when `error` says the database could not be reached or dropped the connection. */
+/**
+ * True when `error` says the database could not be reached or dropped the connection.
+ *
+ * @example
+ * ```ts
+ * isConnectionFailure(Object.assign(new Error('terminating connection'), { code: '57P01' })) // true
+ * ```
+ */
 export function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const code = (error as { code?: unknown }).code
@@ -44,7 +51,14 @@ export function toStorageError(error: unknown, operation: string, secrets: reado
   return new PixstoreError(code, message, { cause })
 }
 
-/** Removes every occurrence of each secret (non-empty, also in URL-encoded form) from `text`. */
+/**
+ * Removes every occurrence of each secret (non-empty, also in URL-encoded form) from `text`.
+ *
+ * @example
+ * ```ts
+ * redact('bad url postgres://u:p%40ss@h/db', ['p@ss']) // 'bad url postgres://u:***@h/db'
+ * ```
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text
   for (const secret of secrets) {

@@ -8,7 +8,14 @@ export const TABLE_NAME = 'pixstore_images'
 // Unquoted-identifier rules, kept strict so the name can be interpolated into SQL safely.
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
 
-/** Validates a schema name and returns it double-quoted for SQL. */
+/**
+ * Validates a schema name and returns it double-quoted for SQL.
+ *
+ * @example
+ * ```ts
+ * quoteSchema('tenant_7') // '"tenant_7"'
+ * ```
+ */
 export function quoteSchema(schema: string): string {
   if (typeof schema !== 'string' || !IDENTIFIER.test(schema)) {
     throw new PixstoreError('CONFIG_INVALID', 'storage.schema must be a lower-case SQL identifier (a-z, 0-9, _; at most 63 characters)')
@@ -16,7 +23,14 @@ export function quoteSchema(schema: string): string {
   return `"${schema}"`
 }
 
-/** Statements run (in order, inside one transaction holding the advisory lock) by `open()`. */
+/**
+ * Statements run (in order, inside one transaction holding the advisory lock) by `open()`.
+ *
+ * @example
+ * ```ts
+ * for (const sql of schemaStatements('"public"', false)) await client.query(sql)
+ * ```
+ */
 export function schemaStatements(quotedSchema: string, createSchema: boolean): string[] {
   const table = `${quotedSchema}.${TABLE_NAME}`
   return [
