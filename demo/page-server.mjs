@@ -51,6 +51,10 @@ export async function startPageServer({ assets, handleApi, port }) {
         }
         if (await handleApi(req, res, path)) return
       }
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end()
+        return
+      }
       const asset = req.method === 'GET' ? assets.get(path) : undefined
       if (!asset) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')

@@ -1,7 +1,7 @@
 // The demo page: the application's side of Pixstore. It asks its own API for ImageRecords, hands
 // them to getImage (through getImageWithInfo, which also says what each load cost), and shows the
 // wire and cache facts next to the images.
-import { clearImageCache, getCacheStats, getImageWithInfo, initPixstoreFrontend } from 'pixstore/frontend'
+import { clearImageCache, deleteCachedImage, getCacheStats, getImageWithInfo, initPixstoreFrontend } from 'pixstore/frontend'
 import { getCodecInfo, initCodec, setCodec } from 'pixstore/codec'
 import { describeCachedRecord, readCachedRecord } from './cache-inspector.js'
 import { GalleryCard } from './gallery-card.js'
@@ -53,8 +53,9 @@ async function loadCard(entry) {
     const info = await getImageWithInfo(entry.record)
     if (!info) throw new Error('getImage returned null')
     await entry.card.show(info, codec)
-    // An `Updated` answer carried a newer version: keep it, so the next load is a cache hit.
-    if (info.token !== entry.record.token) entry.record = { ...entry.record, token: info.token }
+    // An `Updated` answer carried a newer version with its own key; the page's record is stale, so
+    // ask the API for the current one (as an app would) and the next load is a cache hit.
+    if (info.token !== entry.record.token) entry.record = (await api(`/api/images/${encodeURIComponent(entry.image.id)}`)).record
     return info.source
   } catch (error) {
     entry.card.fail(`${error.code ?? error.name}: ${error.message}`)
@@ -95,8 +96,16 @@ async function replace(card) {
       headers: { 'content-type': 'application/json' },
       body: '{}',
     })
-    // The new record has the new token and key: the cached old version no longer matches, ever.
-    entry.record = result.record
+    if ($('#keep-stale').checked) {
+      // Play a client that still holds the old record but has no cached copy (another device, a
+      // cleared cache): it asks with the old token and the endpoint answers `Updated`, carrying the
+      // new token and key in the 69-byte header. (With the old copy cached, the old record would
+      // still show it: the record the app hands out decides the version.)
+      await deleteCachedImage(entry.image.id)
+    } else {
+      // The new record has the new token and key: the cached old version no longer matches, ever.
+      entry.record = result.record
+    }
     await loadCard(entry)
     card.el.dataset.replaced = String(result.replaced)
     await showCacheStats()

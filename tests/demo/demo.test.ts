@@ -223,8 +223,34 @@ describe('npm start (demo/server.mjs) driven in Chromium', () => {
     expect(imageRequests).toEqual([])
   })
 
+  it('a client with the old record and no cached copy gets an Updated frame with the new version', async () => {
+    const before = (await cards(page)).find((c) => c.name.endsWith('.gif'))!
+    const generation = Number(await page.getAttribute('#status', 'data-generation'))
+    imageRequests = []
+    await page.check('#keep-stale')
+    try {
+      await page.click(`.card[data-id="${before.id}"] .replace`)
+      await page.waitForSelector(`.card[data-id="${before.id}"][data-replaced="1"][data-state="loaded"]`)
+    } finally {
+      await page.uncheck('#keep-stale')
+    }
+    const after = (await cards(page)).find((c) => c.id === before.id)!
+    expect(after.token).toBeGreaterThan(before.token)
+    expect(after.digest).not.toBe(before.digest)
+    expect(after.naturalWidth).toBeGreaterThan(0)
+    const newest = await page.$$eval('#wire-log tbody tr:first-child td', (tds) => tds.map((td) => td.textContent))
+    expect(newest[1]).toBe(String(before.token)) // the request carried the old token
+    expect(newest[3]).toBe('1 Updated')
+    expect(newest[4]).toBe('69 B')
+    // The page then took the current record from its API: the next load is a hot-tier hit.
+    await page.click('#reload-gallery')
+    await waitForGeneration(page, generation + 1)
+    expect((await cards(page)).find((c) => c.id === before.id)).toMatchObject({ source: 'hot', token: after.token, digest: after.digest })
+    expect(imageRequests).toHaveLength(1)
+  })
+
   it('switching the codec decodes wire payloads with WASM, then with TS', async () => {
-    let generation = 1
+    let generation = Number(await page.getAttribute('#status', 'data-generation'))
     for (const codec of ['wasm', 'ts'] as const) {
       await page.click(`[data-codec="${codec}"]`)
       expect(await page.getAttribute('#codec-info', 'data-decoder')).toBe(codec)
