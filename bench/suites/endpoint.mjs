@@ -1,0 +1,154 @@
+// Load on the built-in endpoint (Success path: the client holds the current token, the answer is
+// `[0][ciphertext]`), against pixstore@3.2.1's default endpoint and a plain node:http server answering
+// a static buffer of the same size. autocannon, 127.0.0.1, 50 connections, 10 KiB and 1 MiB images.
+// Each server runs in its own child process (the load generator in this one), one at a time. Every
+// response's state byte is checked: a 200 carrying an error state counts as a mismatch, not a success.
+// autocannon decodes each body to a string to check it, which costs the generator the same for all
+// three servers; at 1 MiB that cost dominates, so compare the 1 MiB rows with each other only.
+//
+// Run alone: `npm run build && node bench/run.mjs endpoint`. Imports the built dist/.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { crc32 } from 'node:zlib'
+import autocannon from 'autocannon'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5)
+const CONNECTIONS = 50
+const SIZES = [
+  ['10 KiB', 10 * 1024],
+  ['1 MiB', 1024 * 1024],
+]
+const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
+
+/** A decodable PNG of exactly `size` bytes: a demo sample padded with a private ancillary chunk. */
+async function pngOfSize(size) {
+  const { generateImage } = await import(pathToFileURL(path.join(root, 'demo/sample-images.mjs')).href)
+  const png = generateImage('png', { width: 32, height: 32, seed: 11 })
+  const pad = size - png.length - 12
+  if (pad < 0) throw new Error('base PNG larger than the target size')
+  const body = new Uint8Array(4 + pad)
+  body.set([0x70, 0x78, 0x50, 0x64]) // 'pxPd': private, ancillary, safe to copy
+  for (let i = 4; i < body.length; i++) body[i] = (i * 2654435761) >>> 24
+  const chunk = Buffer.alloc(12 + pad)
+  chunk.writeUInt32BE(pad, 0)
+  chunk.set(body, 4)
+  chunk.writeUInt32BE(crc32(body), 8 + pad)
+  const iend = png.length - 12
+  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)])
+}
+
+// Each server script prints one JSON line { port, path, headers } once it is ready to serve.
+const SERVERS = {
+  pixstore: (imageFile, dataDir) => `
+    import { readFileSync } from 'node:fs'
+    import * as b from ${JSON.stringify(pathToFileURL(path.join(root, 'dist/backend/index.js')).href)}
+    await b.initPixstoreBackend({ dataDir: ${JSON.stringify(dataDir)}, secret: ${JSON.stringify(SECRET)}, defaultEndpointListenPort: 0, errorHandlingMode: 'throw' })
+    const { port } = await b.startDefaultEndpoint()
+    const r = await b.saveImage(readFileSync(${JSON.stringify(imageFile)}))
+    console.log(JSON.stringify({ port, path: '/pixstore-image/' + r.id, headers: { 'x-pixstore-proof': r.statelessProof, 'x-pixstore-token': String(r.token) } }))`,
+  'pixstore@3.2.1': (imageFile, dataDir) => `
+    import { readFileSync } from 'node:fs'
+    import net from 'node:net'
+    const port = await new Promise((res) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
+    const b = await import(${JSON.stringify(pathToFileURL(path.join(root, 'node_modules/pixstore-v3/backend/index.js')).href)})
+    // Its published defaults are test settings (200 ms proof window): pass explicit config.
+    b.initPixstoreBackend({ databasePath: ${JSON.stringify(path.join(dataDir, 'v3.sqlite'))}, imageRootDir: ${JSON.stringify(path.join(dataDir, 'v3-images'))},
+      statelessKeyWindowLength: 3600000, defaultEndpointListenHost: '127.0.0.1', defaultEndpointListenPort: port, errorHandlingMode: 'throw' })
+    const r = await b.saveImage(readFileSync(${JSON.stringify(imageFile)}))
+    setInterval(() => {}, 1 << 30) // its server is unref()ed
+    await new Promise((res) => setTimeout(res, 200))
+    console.log(JSON.stringify({ port, path: '/pixstore-image/' + encodeURIComponent(r.id), headers: { 'x-pixstore-proof': r.statelessProof, 'x-pixstore-token': String(r.token) } }))`,
+  'static buffer': (imageFile) => `
+    import { readFileSync } from 'node:fs'
+    import http from 'node:http'
+    // Same length as a Success frame of this image: state byte + format byte + image + nothing else.
+    const image = readFileSync(${JSON.stringify(imageFile)})
+    const frame = Buffer.alloc(2 + image.length)
+    image.copy(frame, 2)
+    const s = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': frame.length }); res.end(frame) })
+    s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: s.address().port, path: '/x', headers: {} })))`,
+}
+
+function startServer(source, cwd) {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let err = ''
+  child.stderr.on('data', (d) => (err += d))
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      // Servers may log other lines (pixstore@3.2.1 announces its port): take the JSON one.
+      const line = out.split('\n').find((l, i, all) => i < all.length - 1 && l.startsWith('{'))
+      if (line) resolve({ child, info: JSON.parse(line) })
+    })
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)))
+  })
+}
+
+function load(info, seconds) {
+  return autocannon({
+    url: `http://127.0.0.1:${info.port}${info.path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: info.headers,
+    // State byte 0 (Success) on every response; anything else is a mismatch.
+    verifyBody: (body) => body.length > 0 && body.charCodeAt(0) === 0,
+  })
+}
+
+export async function run() {
+  const work = mkdtempSync(path.join(tmpdir(), 'pixstore-bench-endpoint-'))
+  const rows = []
+  try {
+    for (const [label, size] of SIZES) {
+      const imageFile = path.join(work, `image-${size}.png`)
+      const { writeFileSync } = await import('node:fs')
+      writeFileSync(imageFile, await pngOfSize(size))
+      for (const [server, script] of Object.entries(SERVERS)) {
+        const dataDir = mkdtempSync(path.join(work, 'data-'))
+        const { child, info } = await startServer(script(imageFile, dataDir), dataDir)
+        try {
+          await load(info, 1) // warm-up: JIT, connection setup, proof cache
+          const r = await load(info, DURATION_S)
+          rows.push({
+            size: label,
+            server,
+            reqPerSec: Math.round(r.requests.average),
+            p99Ms: r.latency.p99,
+            mbPerSec: Math.round(r.throughput.average / 1e6),
+            ok: r['2xx'] - r.mismatches,
+            mismatches: r.mismatches,
+            errors: r.errors + r.timeouts + r.non2xx,
+          })
+        } finally {
+          child.kill('SIGTERM')
+        }
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+  const find = (size, server) => rows.find((r) => r.size === size && r.server === server)
+  const notes = []
+  for (const [label] of SIZES) {
+    const ours = find(label, 'pixstore')
+    const v3 = find(label, 'pixstore@3.2.1')
+    const stat = find(label, 'static buffer')
+    ours.vsV3 = +(ours.reqPerSec / v3.reqPerSec).toFixed(2)
+    ours.vsStatic = +(ours.reqPerSec / stat.reqPerSec).toFixed(2)
+    notes.push(
+      `${label}: ${ours.vsV3}x pixstore@3.2.1 req/s (p99 ${ours.p99Ms} vs ${v3.p99Ms} ms), ${ours.vsStatic}x the static server` +
+        (label === '10 KiB' ? ` (targets >= 2.5x with lower p99, >= 0.6x static: ${ours.vsV3 >= 2.5 && ours.p99Ms < v3.p99Ms && ours.vsStatic >= 0.6 ? 'met' : 'NOT met'})` : ''),
+    )
+  }
+  console.log(`\nendpoint: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run, Success path, state byte checked`)
+  console.table(rows)
+  for (const n of notes) console.log('  ' + n)
+  return { name: 'endpoint', rows, notes }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run()
