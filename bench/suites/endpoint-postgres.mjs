@@ -127,6 +127,8 @@ async function checkSuccess(url, record) {
 
 export async function run() {
   const { default: autocannon } = await import('autocannon')
+  const { loadavg, cpus } = await import('node:os')
+  const loadBefore = loadavg()[0]
   const pgEnv = { ...process.env, PGPORT: String(await freePort()), PGDATA: `/tmp/pixstore-bench-pg-${process.pid}` }
   const script = path.join(root, 'scripts/test-env/postgres.sh')
   const databaseUrl = execFileSync('bash', [script, 'start'], { encoding: 'utf8', env: pgEnv }).trim()
@@ -172,7 +174,7 @@ export async function run() {
   console.table(rows)
   const byName = Object.fromEntries(rows.map((r) => [r.setup, r['req/s']]))
   const notes = [
-    `machine: ${(await import('node:os')).cpus().length} cores shared by the server processes, PostgreSQL and autocannon`,
+    `machine: ${cpus().length} cores shared by the server processes, PostgreSQL and autocannon; 1-min load ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (other work on the machine skews every row)`,
     `postgres x2 / x1 = ${(byName['postgres x2'] / byName['postgres x1']).toFixed(2)}; postgres x1 / sqlite x1 = ${(byName['postgres x1'] / byName['sqlite x1']).toFixed(2)}`,
     'PostgreSQL runs with fsync=off (throwaway test server); reads dominate this path, writes are not measured here',
   ]
