@@ -82,9 +82,12 @@ async function main() {
       defaultEndpointListenPort: endpointPort,
       // The page is served from another port, so the endpoint must let that one origin read its answers.
       accessControlAllowOrigin: page.origin,
+      // Failures reach the demo's own handlers with their cause (e.g. EADDRINUSE), instead of a null.
+      errorHandlingMode: 'throw',
     })
   } catch (error) {
     page.server.close()
+    await backend.closePixstoreBackend().catch(() => {})
     fail(portHint(error, endpointPort, 'PIXSTORE_DEMO_ENDPOINT_PORT') ?? `the backend could not start: ${error.message}`)
   }
   const endpoint = await backend.startDefaultEndpoint()
