@@ -96,7 +96,7 @@ async function loadUncached(
   const store = await runtime.store()
   let cached: CachedImage | undefined
   try {
-    cached = await store.get(record.id)
+    if (store.mayHave(record.id)) cached = await store.get(record.id)
   } catch {
     cached = undefined // an unreadable cache is a miss, never a failed image
   }

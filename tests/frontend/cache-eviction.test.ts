@@ -104,4 +104,15 @@ describe('eviction', () => {
     await getCacheStats()
     expect(put).not.toHaveBeenCalled()
   })
+
+  it('a miss for an id this page never cached skips the IndexedDB read', async () => {
+    const [r] = await saveMany('skip-read', 1)
+    freshFrontend({ endpointBaseUrl: server.baseUrl })
+    await getCacheStats() // opens the store
+    const get = vi.spyOn(IDBObjectStore.prototype, 'get')
+    await getImage(r!)
+    await getCacheStats()
+    // only the cache write's own check of an older version reads the images store
+    expect(get.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'images')).toHaveLength(1)
+  })
 })

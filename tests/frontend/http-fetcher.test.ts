@@ -75,4 +75,10 @@ describe('createHttpFetcher', () => {
     const dead = base.replace(/:\d+\//, ':1/')
     await expect(createHttpFetcher({ endpointBaseUrl: dead, retries: 1, retryDelayMs: 1 })(record)).rejects.toMatchObject({ code: 'FETCH_FAILED' })
   })
+
+  it('a relative base with no page to resolve it fails at once, without retries', async () => {
+    const started = performance.now()
+    await expect(createHttpFetcher({ endpointBaseUrl: '/pixstore-image', retries: 3, retryDelayMs: 500 })(record)).rejects.toMatchObject({ code: 'FETCH_FAILED' })
+    expect(performance.now() - started).toBeLessThan(400)
+  })
 })

@@ -27,6 +27,12 @@ export interface CacheTotals {
  */
 export interface CacheStore {
   readonly kind: 'indexeddb' | 'memory'
+  /**
+   * A synchronous hint: false means "certainly not cached by this page", so a miss skips the read.
+   * It can be wrong only towards false for entries another tab wrote since this one opened, which
+   * costs one network request, never a wrong image.
+   */
+  mayHave(id: string): boolean
   get(id: string): Promise<CachedImage | undefined>
   /** Writes `entry` unless a newer token is already stored; returns the new totals, or null when skipped. */
   put(entry: CachedImage): Promise<CacheTotals | null>

@@ -50,6 +50,9 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
     throw new Error(`IndexedDB database ${options.dbName} holds a schema that is not Pixstore's cache`)
   }
 
+  // Ids this page knows are stored (all of them at open: keys only, no values), see CacheStore.mayHave.
+  const known = new Set<string>(await db.getAllKeys(images))
+
   const readTotals = (value: CacheTotals | undefined): CacheTotals => ({
     entries: Math.max(0, value?.entries ?? 0),
     bytes: Math.max(0, value?.bytes ?? 0),
@@ -57,6 +60,9 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
 
   return {
     kind: 'indexeddb',
+    mayHave(id) {
+      return known.has(id)
+    },
     get(id) {
       return db.get(images, id)
     },
@@ -80,6 +86,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       void store.put(entry)
       void meta.put(totals, TOTALS_KEY)
       await tx.done
+      known.add(entry.id)
       return totals
     },
     async touch(id, token, lastUsed) {
@@ -99,6 +106,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
         void meta.put(readTotals({ entries: totals.entries - 1, bytes: totals.bytes - old.size }), TOTALS_KEY)
       }
       await tx.done
+      known.delete(id)
     },
     async has(id) {
       return (await db.getKey(images, id)) !== undefined
@@ -108,6 +116,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       void tx.objectStore(images).clear()
       void tx.objectStore(totalsStore).clear()
       await tx.done
+      known.clear()
     },
     async totals() {
       return readTotals(await db.get(totalsStore, TOTALS_KEY))
@@ -120,9 +129,11 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
         const meta = tx.objectStore(totalsStore)
         const totals = readTotals(await meta.get(TOTALS_KEY))
         let inBatch = 0
+        const gone: string[] = []
         let cursor = totals.entries > maxEntries || totals.bytes > maxBytes ? await store.index(LAST_USED_INDEX).openKeyCursor() : null
         while (cursor && inBatch < batch && (totals.entries > maxEntries || totals.bytes > maxBytes)) {
           void store.delete(cursor.primaryKey)
+          gone.push(cursor.primaryKey)
           totals.entries -= 1
           totals.bytes -= cursor.key[1]
           inBatch++
@@ -132,6 +143,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
         const exhausted = cursor === null && (totals.entries > maxEntries || totals.bytes > maxBytes)
         if (inBatch > 0 || exhausted) void meta.put(exhausted ? { entries: 0, bytes: 0 } : readTotals(totals), TOTALS_KEY)
         await tx.done
+        for (const id of gone) known.delete(id)
         deleted += inBatch
         if (inBatch < batch || exhausted) return deleted
       }

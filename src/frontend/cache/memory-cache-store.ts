@@ -16,6 +16,9 @@ export function createMemoryCacheStore(): CacheStore {
 
   return {
     kind: 'memory',
+    mayHave(id) {
+      return entries.has(id)
+    },
     async get(id) {
       return entries.get(id)
     },

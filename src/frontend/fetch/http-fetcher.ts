@@ -30,7 +30,13 @@ export function createHttpFetcher(options: HttpFetcherOptions): ImageFetcher<{ s
   const retryDelayMs = options.retryDelayMs ?? 100
   return async (record, context) => {
     const signal = signalOf(context)
-    const url = `${base}/${encodeURIComponent(record.id)}`
+    let url: string
+    try {
+      // Resolve once: a relative base needs a page (location); an unusable URL is not worth retrying.
+      url = new URL(`${base}/${encodeURIComponent(record.id)}`, (globalThis as { location?: { href: string } }).location?.href).href
+    } catch (cause) {
+      throw new PixstoreError('FETCH_FAILED', `endpoint URL ${JSON.stringify(base)} cannot be resolved here; set endpointBaseUrl`, { cause })
+    }
     const headers: Record<string, string> = { 'x-pixstore-token': String(record.token) }
     if (record.statelessProof) headers['x-pixstore-proof'] = record.statelessProof
     for (let attempt = 0; ; attempt++) {
