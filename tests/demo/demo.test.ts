@@ -272,12 +272,19 @@ describe('npm start (demo/server.mjs) driven in Chromium', () => {
     expect(await page.getAttribute('#codec-info', 'data-mode')).toBe('ts')
   })
 
-  it('refuses a busy port with a clear message', async () => {
+  it('refuses a busy port with a clear message, for the page and for the endpoint', async () => {
     const other = mkdtempSync(path.join(os.tmpdir(), 'pixstore-demo-busy-'))
     try {
-      const { code, output } = await runDemoToExit({ PIXSTORE_DEMO_DATA_DIR: other, PIXSTORE_DEMO_PORT: String(ports.page) })
-      expect(code).toBe(1)
-      expect(output).toContain(`port ${ports.page} on 127.0.0.1 is in use`)
+      const page = await runDemoToExit({ PIXSTORE_DEMO_DATA_DIR: other, PIXSTORE_DEMO_PORT: String(ports.page) })
+      expect(page.code).toBe(1)
+      expect(page.output).toContain(`port ${ports.page} on 127.0.0.1 is in use`)
+      const endpoint = await runDemoToExit({
+        PIXSTORE_DEMO_DATA_DIR: other,
+        PIXSTORE_DEMO_PORT: '0',
+        PIXSTORE_DEMO_ENDPOINT_PORT: String(ports.endpoint),
+      })
+      expect(endpoint.code).toBe(1)
+      expect(endpoint.output).toContain(`port ${ports.endpoint} on 127.0.0.1 is in use; stop what uses it or set PIXSTORE_DEMO_ENDPOINT_PORT=0`)
     } finally {
       rmSync(other, { recursive: true, force: true })
     }
