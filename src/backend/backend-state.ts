@@ -3,6 +3,7 @@
 import { PixstoreError } from '../shared/errors.js'
 import type { ResolvedBackendConfig } from './config/backend-config.js'
 import type { Keyring } from './config/keyring.js'
+import type { CiphertextCache } from './images/ciphertext-cache.js'
 import type { ProofCache } from './images/proof-cache.js'
 import type { StorageAdapter } from './storage/contract.js'
 
@@ -11,6 +12,7 @@ export interface BackendState {
   storage: StorageAdapter
   keyring: Keyring
   proofCache: ProofCache
+  ciphertextCache: CiphertextCache
 }
 
 let pending: Promise<BackendState> | null = null

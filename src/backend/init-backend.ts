@@ -5,6 +5,7 @@ import { resolveBackendConfig, type PixstoreBackendConfig } from './config/backe
 import { createKeyring } from './config/keyring.js'
 import { loadSecrets } from './config/load-secrets.js'
 import { startDefaultEndpoint, stopDefaultEndpoint } from './endpoint/default-endpoint.js'
+import { createCiphertextCache } from './images/ciphertext-cache.js'
 import { createProofCache } from './images/proof-cache.js'
 import { createStorage } from './storage/create-storage.js'
 
@@ -17,7 +18,9 @@ async function build(config: PixstoreBackendConfig | undefined, previous: Promis
   const keyring = await createKeyring(current, older)
   const storage = await createStorage(resolved.storage, resolved.dataDir)
   await storage.open()
-  return { config: resolved, storage, keyring, proofCache: createProofCache(resolved.proofCacheSize) }
+  return { config: resolved, storage, keyring, proofCache: createProofCache(resolved.proofCacheSize),
+    ciphertextCache: createCiphertextCache(resolved.ciphertextCacheBytes),
+  }
 }
 
 async function shutdown(state: Promise<BackendState>): Promise<void> {

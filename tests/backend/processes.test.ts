@@ -88,4 +88,20 @@ describe('restart and several processes', () => {
     expect((await getImageRecord(theirs.record.id))!.token).toBe(theirs.record.token)
     await closePixstoreBackend()
   })
+
+  it('an update by another process is served at once (the in-memory ciphertext cache re-checks the token)', async () => {
+    const d = join(dir, 'cache')
+    const cfg = { ...baseConfig(d), secret: TEST_SECRET }
+    await initPixstoreBackend(cfg as never)
+    const v1 = generateImage('png', { width: 5, height: 5, seed: 1 })
+    const r1 = (await saveImage(v1))!
+    // Served once: now cached in this process.
+    expect(Buffer.from((await browserDecrypt(await customEndpointHelper(r1.id, r1.token, r1.statelessProof), r1)).image).equals(Buffer.from(v1))).toBe(true)
+    const v2 = generateImage('gif', { width: 6, height: 6, seed: 2 })
+    await inChild(`await b.initPixstoreBackend(${JSON.stringify(cfg)}); await b.updateImage(${JSON.stringify(r1.id)}, new Uint8Array(${JSON.stringify(Array.from(v2))}))`)
+    const out = await browserDecrypt(await customEndpointHelper(r1.id, r1.token, r1.statelessProof), r1)
+    expect(out.state).toBe(WireState.Updated)
+    expect(Buffer.from(out.image).equals(Buffer.from(v2))).toBe(true)
+    await closePixstoreBackend()
+  })
 })

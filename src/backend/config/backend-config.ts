@@ -40,6 +40,11 @@ export interface PixstoreBackendConfig {
   errorHandlingMode?: ErrorHandlingMode
   /** How many verified proofs are remembered to skip their HMAC. Default 10,000; 0 disables. */
   proofCacheSize?: number
+  /**
+   * Memory for serving hot images without re-reading their ciphertext (bytes). Default 64 MiB;
+   * 0 disables. Safe with many processes: the current token is read from storage on every request.
+   */
+  ciphertextCacheBytes?: number
 }
 
 /** The validated, complete config. */
@@ -58,6 +63,7 @@ export interface ResolvedBackendConfig {
   accessControlAllowOrigin: string | undefined
   errorHandlingMode: ErrorHandlingMode
   proofCacheSize: number
+  ciphertextCacheBytes: number
 }
 
 export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.freeze({
@@ -75,6 +81,7 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   accessControlAllowOrigin: undefined,
   errorHandlingMode: 'hybrid',
   proofCacheSize: 10_000,
+  ciphertextCacheBytes: 64 * 1024 * 1024,
 })
 
 const KNOWN_KEYS = new Set<string>([...Object.keys(DEFAULT_BACKEND_CONFIG), 'statelessKeyWindowLength'])
@@ -160,6 +167,10 @@ export function resolveBackendConfig(config: PixstoreBackendConfig = {}): Resolv
   if (v.proofCacheSize !== undefined) {
     if (!Number.isSafeInteger(v.proofCacheSize) || v.proofCacheSize < 0 || v.proofCacheSize > 10_000_000) invalid('proofCacheSize must be an integer from 0 to 10,000,000')
     c.proofCacheSize = v.proofCacheSize
+  }
+  if (v.ciphertextCacheBytes !== undefined) {
+    if (!Number.isSafeInteger(v.ciphertextCacheBytes) || v.ciphertextCacheBytes < 0 || v.ciphertextCacheBytes > 2 ** 40) invalid('ciphertextCacheBytes must be an integer from 0 to 2^40')
+    c.ciphertextCacheBytes = v.ciphertextCacheBytes
   }
   return c
 }

@@ -6,6 +6,7 @@ import { verifyProof } from '../../crypto/verify-proof.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { WireState } from '../../types/index.js'
 import type { BackendState } from '../backend-state.js'
+import type { StoredImageHead } from '../storage/contract.js'
 import { isValidImageId } from './image-id.js'
 import { unwrapStoredKey } from './image-record.js'
 
@@ -32,6 +33,21 @@ export function parseClientToken(value: unknown): number | undefined {
   const n = Number(value)
   return Number.isSafeInteger(n) ? n : undefined
 }
+
+async function versionResponse(
+  state: BackendState,
+  head: StoredImageHead,
+  clientToken: number | undefined,
+  ciphertext: Uint8Array,
+): Promise<WireResponse> {
+  if (clientToken === head.token) return { state: WireState.Success, header: SUCCESS_HEADER, body: ciphertext }
+  const key = await unwrapStoredKey(state, head)
+  const { frame } = createFrame({ token: head.token, key, iv: head.iv, tag: head.tag }, 0)
+  return { state: WireState.Updated, header: frame, body: ciphertext }
+}
+
+// Shared and never mutated: it is only ever written to a socket or copied.
+const SUCCESS_HEADER = Uint8Array.of(WireState.Success)
 
 /** Builds the wire response for one request. Never throws. */
 export async function wireResponse(
@@ -66,14 +82,18 @@ export async function wireResponse(
         throw e
       }
     }
-    const stored = await state.storage.get(id)
-    if (!stored) return oneByte(WireState.NotFound, new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id'))
-    if (clientToken === stored.token) {
-      return { state: WireState.Success, header: Uint8Array.of(WireState.Success), body: stored.ciphertext }
+    const head = await state.storage.getHead(id)
+    if (!head) return oneByte(WireState.NotFound, new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id'))
+    let ciphertext = state.ciphertextCache.get(id, head.token)
+    if (!ciphertext) {
+      const stored = await state.storage.get(id)
+      if (!stored) return oneByte(WireState.NotFound, new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id'))
+      // An update between the two reads: serve the newer version whole (its own head fields).
+      if (stored.token !== head.token) return await versionResponse(state, stored, clientToken, stored.ciphertext)
+      ciphertext = stored.ciphertext
+      state.ciphertextCache.set(id, stored.token, ciphertext)
     }
-    const key = await unwrapStoredKey(state, stored)
-    const { frame } = createFrame({ token: stored.token, key, iv: stored.iv, tag: stored.tag }, 0)
-    return { state: WireState.Updated, header: frame, body: stored.ciphertext }
+    return await versionResponse(state, head, clientToken, ciphertext)
   } catch (e) {
     const error = e instanceof PixstoreError ? e : new PixstoreError('STORAGE_ERROR', 'unexpected failure while serving an image', { cause: e })
     return oneByte(WireState.InternalError, error)
