@@ -88,14 +88,16 @@ function writeHeader(frame: Uint8Array, header: UpdatedHeader | null): Uint8Arra
 function createFrame(header: UpdatedHeader | null, ciphertextLength: number) {
   checkCiphertextLength(ciphertextLength)
   checkHeaderObject(header)
-  // Validate before allocating, so a bad header never costs a large allocation.
-  if (header !== null) {
-    if (!isToken(header.token)) throw tokenRangeError()
-    checkKeyIvTag(header)
+  if (header === null) {
+    // A fresh frame is zero-filled, and 0 is the Success state byte.
+    const frame = new Uint8Array(SUCCESS_HEADER_LENGTH + ciphertextLength)
+    return { frame, body: frame.subarray(SUCCESS_HEADER_LENGTH) }
   }
-  const frame = new Uint8Array((header === null ? SUCCESS_HEADER_LENGTH : UPDATED_HEADER_LENGTH) + ciphertextLength)
-  const body = writeHeader(frame, header)
-  return { frame, body }
+  // Validate before allocating, so a bad header never costs a large allocation.
+  if (!isToken(header.token)) throw tokenRangeError()
+  checkKeyIvTag(header)
+  const frame = new Uint8Array(UPDATED_HEADER_LENGTH + ciphertextLength)
+  return { frame, body: writeHeader(frame, header) }
 }
 
 function encode(payload: WirePayload): Uint8Array {

@@ -70,8 +70,20 @@ export function createWasmCodec(module: WebAssembly.Module): WireCodec {
     if (!(bytes instanceof Uint8Array)) throw notBytesError('wire payload')
     const length = bytes.length
     const s = scratch.length === 0 ? views() : scratch
-    const n = length < PROBE_LENGTH ? length : PROBE_LENGTH
-    for (let i = 0; i < n; i++) s[i] = bytes[i]!
+    // Only an Updated frame's token bytes matter to the check; for every other frame the state byte
+    // (undefined, stored as 0, when the frame is empty: WASM sees length 0 first) is all it reads.
+    const first = bytes[0]!
+    s[0] = first
+    if (first === WireState.Updated && length >= PROBE_LENGTH) {
+      s[1] = bytes[1]!
+      s[2] = bytes[2]!
+      s[3] = bytes[3]!
+      s[4] = bytes[4]!
+      s[5] = bytes[5]!
+      s[6] = bytes[6]!
+      s[7] = bytes[7]!
+      s[8] = bytes[8]!
+    }
     const result = exports.decodeFrame(length)
     if (result < 0) throw decodeError(result, bytes, length)
     const state = bytes[0]!
@@ -129,6 +141,7 @@ export function createWasmCodec(module: WebAssembly.Module): WireCodec {
     checkCiphertextLength(ciphertextLength)
     checkHeaderObject(header)
     if (header === null) {
+      // A fresh frame is zero-filled, and 0 is the Success state byte: nothing for WASM to do.
       const frame = new Uint8Array(SUCCESS_HEADER_LENGTH + ciphertextLength)
       return { frame, body: frame.subarray(SUCCESS_HEADER_LENGTH) }
     }
