@@ -89,5 +89,8 @@ export function constantTimeDiff(length: i32, acc: i32): i32 {
   for (; i < length; i++) {
     diff |= <u64>(load<u8>(SCRATCH + i) ^ load<u8>(SCRATCH + HALF + i));
   }
+  // The inputs are MACs: leave no copy of them behind in the scratch.
+  memory.fill(SCRATCH, 0, <usize>length);
+  memory.fill(SCRATCH + HALF, 0, <usize>length);
   return acc | i32(diff != 0);
 }

@@ -56,4 +56,24 @@ describe('the embedded WASM module', () => {
     const { scratchOffset, scratchSize } = instance.exports as unknown as Record<string, () => number>
     expect(scratchOffset!() + scratchSize!()).toBeLessThanOrEqual(65536)
   })
+
+  it('constantTimeDiff leaves no copy of the compared MACs in the scratch', () => {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmModuleBytes()), {})
+    const { memory, scratchOffset, scratchSize, constantTimeDiff } = instance.exports as unknown as {
+      memory: WebAssembly.Memory
+      scratchOffset(): number
+      scratchSize(): number
+      constantTimeDiff(length: number, acc: number): number
+    }
+    const half = scratchSize() >> 1
+    const scratch = new Uint8Array(memory.buffer, scratchOffset(), scratchSize())
+    scratch.fill(0xab, 0, 32)
+    scratch.fill(0xab, half, half + 32)
+    expect(constantTimeDiff(32, 0)).toBe(0)
+    expect(scratch.subarray(0, 32).every((b) => b === 0)).toBe(true)
+    expect(scratch.subarray(half, half + 32).every((b) => b === 0)).toBe(true)
+    scratch[half + 31] = 1
+    expect(constantTimeDiff(32, 0)).toBe(1)
+    expect(constantTimeDiff(half + 1, 0)).toBe(-1)
+  })
 })
