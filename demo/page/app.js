@@ -76,6 +76,8 @@ async function loadGallery() {
   setStatus('loading', `Loading ${entries.size} images…`)
   const sources = await Promise.all([...entries.values()].map(loadCard))
   const count = (s) => sources.filter((x) => x === s).length
+  // getCacheStats waits for the background cache writes, so "done" below also means "in IndexedDB".
+  await showCacheStats()
   generation++
   $('#status').dataset.generation = String(generation)
   const failed = count('error')
@@ -84,7 +86,6 @@ async function loadGallery() {
     `${sources.length} images: ${count('network')} from the network, ${count('indexeddb') + count('memory')} from the cache, ${count('hot')} from the hot tier` +
       (failed ? `, ${failed} failed` : ''),
   )
-  await showCacheStats()
 }
 
 async function replace(card) {

@@ -151,20 +151,22 @@ describe('npm start (demo/server.mjs) driven in Chromium', () => {
     await page.reload()
     await waitForGeneration(page, 1)
     const all = await cards(page)
-    expect(all).toHaveLength(12)
+    const seen = fail(JSON.stringify(all, null, 1))
+    expect(all, seen).toHaveLength(12)
     for (const card of all) {
-      expect(card.naturalWidth, fail(card.name)).toBeGreaterThan(0)
-      expect(card.source).toBe('indexeddb')
-      expect(card.wireBytes).toBe(0)
+      expect(card.naturalWidth, seen).toBeGreaterThan(0)
+      expect(card.source, seen).toBe('indexeddb')
+      expect(card.wireBytes, seen).toBe(0)
     }
     expect(apiRequests.length).toBeGreaterThan(0) // fresh records were asked for: the counter is live
-    expect(imageRequests).toEqual([])
+    expect(imageRequests, seen).toEqual([])
   })
 
   it('loading again in the same page is served by the hot tier', async () => {
     await page.click('#reload-gallery')
     await waitForGeneration(page, 2)
-    expect((await cards(page)).map((c) => c.source)).toEqual(Array(12).fill('hot'))
+    const all = await cards(page)
+    expect(all.map((c) => c.source), fail(JSON.stringify(all, null, 1))).toEqual(Array(12).fill('hot'))
     expect(imageRequests).toEqual([])
   })
 
