@@ -10,9 +10,18 @@ export const KEY_LENGTH = 32
 export const IV_LENGTH = 12
 /** AES-GCM tag length in bytes (the tag travels apart from the ciphertext). */
 export const TAG_LENGTH = 16
-/** Bytes before the ciphertext of a frame in `state` 0 or 1 (what to reserve in front of it). */
-export const frameHeaderLength = (header: UpdatedHeader | null): number =>
-  header === null ? SUCCESS_HEADER_LENGTH : UPDATED_HEADER_LENGTH
+/**
+ * Bytes before the ciphertext in a frame: 1 for Success (`header` null), 69 for Updated — what to
+ * reserve in front of the ciphertext when reading it, for `writeFrameHeader`.
+ *
+ * @example
+ * ```ts
+ * const room = frameHeaderLength(clientIsCurrent ? null : header) // 1 or 69
+ * ```
+ */
+export function frameHeaderLength(header: UpdatedHeader | null): number {
+  return header === null ? SUCCESS_HEADER_LENGTH : UPDATED_HEADER_LENGTH
+}
 /** Tokens travel as u64 LE but must stay exact in a JS number. */
 export const MAX_TOKEN = Number.MAX_SAFE_INTEGER
 
@@ -26,7 +35,14 @@ export interface UpdatedHeader {
 
 /**
  * One implementation of the wire codec. `pixstore/codec` has two (AssemblyScript/WASM and pure
- * TypeScript) that pass the same vectors and differential fuzzing; `setCodec` / `PIXSTORE_CODEC` pick one (per operation in `auto` mode).
+ * TypeScript) that pass the same vectors and differential fuzzing; `setCodec` / `PIXSTORE_CODEC`
+ * pick one (per operation in `auto` mode). The package-level functions call the selected one.
+ *
+ * @example
+ * ```ts
+ * const wasm: WireCodec | null = getCodecImplementation('wasm')
+ * wasm?.decodeWirePayload(Uint8Array.of(5)) // { state: 5 }
+ * ```
  */
 export interface WireCodec {
   readonly kind: 'wasm' | 'ts'
