@@ -25,10 +25,18 @@ function flag(argv, name) {
  * PIXSTORE_DEMO_DATA_DIR / --data-dir: data directory (default `<repo>/.pixstore-demo`, git-ignored).
  * PIXSTORE_DEMO_PORT / --port: the page (default 3000). PIXSTORE_DEMO_ENDPOINT_PORT: the image
  * endpoint (default 3001, or any free port when the page port is 0, so tests need set only one).
+ * PIXSTORE_DEMO_PROOF_TTL_MS: proof lifetime (default: the library's, 5 minutes).
  */
 export function readDemoOptions(env = process.env, argv = process.argv.slice(2)) {
   const dataDir = path.resolve(flag(argv, '--data-dir') ?? env.PIXSTORE_DEMO_DATA_DIR ?? path.join(repoRoot, '.pixstore-demo'))
   const pagePort = port('PIXSTORE_DEMO_PORT', flag(argv, '--port') ?? env.PIXSTORE_DEMO_PORT, 3000)
   const endpointPort = port('PIXSTORE_DEMO_ENDPOINT_PORT', env.PIXSTORE_DEMO_ENDPOINT_PORT, pagePort === 0 ? 0 : 3001)
-  return { dataDir, pagePort, endpointPort, repoRoot }
+  // Only to watch (or test) refreshRecord without waiting out the library's 5-minute default.
+  const ttl = env.PIXSTORE_DEMO_PROOF_TTL_MS
+  let proofTtlMs
+  if (ttl !== undefined && ttl !== '') {
+    proofTtlMs = Number(ttl)
+    if (!Number.isSafeInteger(proofTtlMs) || proofTtlMs < 1) throw new Error(`PIXSTORE_DEMO_PROOF_TTL_MS must be a positive number of milliseconds, got "${ttl}"`)
+  }
+  return { dataDir, pagePort, endpointPort, proofTtlMs, repoRoot }
 }

@@ -39,7 +39,7 @@ async function main() {
   } catch (error) {
     fail(error.message)
   }
-  const { dataDir, pagePort, endpointPort, repoRoot } = options
+  const { dataDir, pagePort, endpointPort, proofTtlMs, repoRoot } = options
   const { backend, ensureDemoImages, createDemoApi } = await importPackage()
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
 
@@ -84,6 +84,7 @@ async function main() {
       accessControlAllowOrigin: page.origin,
       // Failures reach the demo's own handlers with their cause (e.g. EADDRINUSE), instead of a null.
       errorHandlingMode: 'throw',
+      ...(proofTtlMs ? { proofTtlMs } : {}),
     })
   } catch (error) {
     page.server.close()
