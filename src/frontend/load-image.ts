@@ -175,24 +175,29 @@ async function loadFromNetwork(
     const blob = await decryptToBlob(ciphertext, key, runtime.config.imageFormats)
     const decryptMs = now() - decryptStarted
     runtime.hot.set(record.id, token, blob, Date.now())
-    // Own copy: `ciphertext` is a view into the whole frame, which IndexedDB would clone entirely.
-    const copy = ciphertext.slice().buffer
-    writeInBackground(runtime, store, { id: record.id, token, ciphertext: copy, size: copy.byteLength, lastUsed: Date.now() })
+    writeInBackground(runtime, store, record.id, token, ciphertext)
     return { blob, source: 'network', token, wireBytes: bytes.length, decodeMs, decryptMs }
   }
 }
 
-function writeInBackground(runtime: FrontendRuntime, store: CacheStore, entry: CachedImage): void {
-  const previous = runtime.pendingWrites.get(entry.id) ?? Promise.resolve()
+function writeInBackground(runtime: FrontendRuntime, store: CacheStore, id: string, token: number, ciphertext: Uint8Array): void {
+  const previous = runtime.pendingWrites.get(id) ?? Promise.resolve()
   const write: Promise<void> = previous
-    .then(() => writeEntry(runtime, store, entry))
+    // A macrotask first, so the caller has its Blob before the copy and the write take the thread.
+    .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+    .then(() => {
+      // Own copy, made off the caller's path: `ciphertext` is a view into the whole frame, which
+      // IndexedDB would otherwise clone entirely.
+      const copy = ciphertext.slice().buffer
+      return writeEntry(runtime, store, { id, token, ciphertext: copy, size: copy.byteLength, lastUsed: Date.now() })
+    })
     .catch(() => {
       runtime.counters.cacheWriteErrors++
     })
     .finally(() => {
-      if (runtime.pendingWrites.get(entry.id) === write) runtime.pendingWrites.delete(entry.id)
+      if (runtime.pendingWrites.get(id) === write) runtime.pendingWrites.delete(id)
     })
-  runtime.pendingWrites.set(entry.id, write)
+  runtime.pendingWrites.set(id, write)
 }
 
 async function writeEntry(runtime: FrontendRuntime, store: CacheStore, entry: CachedImage): Promise<void> {
