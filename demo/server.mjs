@@ -5,6 +5,7 @@
 // Prints one machine-readable line for scripts and tests:
 //   PIXSTORE_DEMO_READY {"pageUrl":"http://127.0.0.1:3000/","endpointUrl":"...","dataDir":"...","images":12,"seeded":12}
 import { mkdir } from 'node:fs/promises'
+import { staleBuildWarning } from './build-freshness.mjs'
 import { readDemoOptions } from './demo-options.mjs'
 import { loadPageAssets } from './page-assets.mjs'
 import { startPageServer } from './page-server.mjs'
@@ -41,6 +42,8 @@ async function main() {
   }
   const { dataDir, pagePort, endpointPort, proofTtlMs, repoRoot } = options
   const { backend, ensureDemoImages, createDemoApi } = await importPackage()
+  const stale = await staleBuildWarning(repoRoot)
+  if (stale) console.warn(`[demo] warning: ${stale}`)
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
 
   const assets = await loadPageAssets(repoRoot).catch((error) => fail(`could not bundle the page script: ${error.message}`))
