@@ -92,6 +92,31 @@ describe('quota errors', () => {
     expect(stats.cacheWriteErrors).toBe(0)
   })
 
+  it('quota reported the browser way (the transaction aborts with QuotaExceededError): evict, retry, no unhandled rejection', async () => {
+    freshFrontend({ endpointBaseUrl: server.baseUrl, frontendHotTierMaxBytes: 0 })
+    await fill(4, 'quota-abort')
+    const realPut = IDBObjectStore.prototype.put
+    let aborted = 0
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      const request = realPut.apply(this, args)
+      if (this.name === 'images' && aborted === 0) {
+        aborted++
+        // Over quota, a browser aborts the transaction with QuotaExceededError once the write is
+        // attempted; fake-indexeddb's internal _abort(name) does exactly that.
+        const tx = this.transaction as unknown as { _abort(name: string): void }
+        request.addEventListener('success', () => tx._abort('QuotaExceededError'))
+      }
+      return request
+    })
+    const record = await server.save('quota-abort-new', png(62))
+    expect(await blobBytes(await getImage(record))).toEqual(png(62))
+    expect(await cachedImageExists(record.id)).toBe(true)
+    const stats = (await getCacheStats())!
+    expect(aborted).toBe(1)
+    expect(stats.entries).toBe(2)
+    expect(stats.cacheWriteErrors).toBe(0)
+  })
+
   it('when the quota stays exhausted the image is still returned, uncached', async () => {
     freshFrontend({ endpointBaseUrl: server.baseUrl, frontendHotTierMaxBytes: 0 })
     await fill(2, 'quota-always')

@@ -11,6 +11,13 @@ interface CacheSchema extends DBSchema {
 }
 
 const TOTALS_KEY = 'totals'
+
+// Requests queued on a transaction are not awaited one by one: the transaction's `done` promise
+// reports their failure. Their own promises still get a handler, or a failed request (quota, abort)
+// would also surface as an unhandled rejection.
+const queued = (request: Promise<unknown>): void => {
+  request.catch(() => {})
+}
 const LAST_USED_INDEX = 'lastUsed'
 
 export interface IndexedDBCacheOptions {
@@ -76,6 +83,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
     },
     async put(entry) {
       const tx = db.transaction([images, totalsStore], 'readwrite')
+      queued(tx.done)
       const store = tx.objectStore(images)
       const meta = tx.objectStore(totalsStore)
       const [old, current] = await Promise.all([store.get(entry.id), meta.get(TOTALS_KEY)])
@@ -91,27 +99,29 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       totals.entries += 1
       totals.bytes += entry.size
       // Not awaited one by one: both requests queue on this transaction, whose completion is the commit.
-      void store.put(entry)
-      void meta.put(totals, TOTALS_KEY)
+      queued(store.put(entry))
+      queued(meta.put(totals, TOTALS_KEY))
       await tx.done
       known.add(entry.id)
       return totals
     },
     async touch(id, token, lastUsed) {
       const tx = db.transaction(images, 'readwrite')
+      queued(tx.done)
       const old = await tx.store.get(id)
-      if (old && old.token === token && old.lastUsed < lastUsed) void tx.store.put({ ...old, lastUsed })
+      if (old && old.token === token && old.lastUsed < lastUsed) queued(tx.store.put({ ...old, lastUsed }))
       await tx.done
     },
     async delete(id) {
       const tx = db.transaction([images, totalsStore], 'readwrite')
+      queued(tx.done)
       const store = tx.objectStore(images)
       const meta = tx.objectStore(totalsStore)
       const [old, current] = await Promise.all([store.get(id), meta.get(TOTALS_KEY)])
       if (old) {
         const totals = readTotals(current)
-        void store.delete(id)
-        void meta.put(readTotals({ entries: totals.entries - 1, bytes: totals.bytes - old.size }), TOTALS_KEY)
+        queued(store.delete(id))
+        queued(meta.put(readTotals({ entries: totals.entries - 1, bytes: totals.bytes - old.size }), TOTALS_KEY))
       }
       await tx.done
       known.delete(id)
@@ -121,8 +131,9 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
     },
     async clear() {
       const tx = db.transaction([images, totalsStore], 'readwrite')
-      void tx.objectStore(images).clear()
-      void tx.objectStore(totalsStore).clear()
+      queued(tx.done)
+      queued(tx.objectStore(images).clear())
+      queued(tx.objectStore(totalsStore).clear())
       await tx.done
       known.clear()
     },
@@ -133,6 +144,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       let deleted = 0
       for (;;) {
         const tx = db.transaction([images, totalsStore], 'readwrite')
+        queued(tx.done)
         const store = tx.objectStore(images)
         const meta = tx.objectStore(totalsStore)
         const totals = readTotals(await meta.get(TOTALS_KEY))
@@ -140,7 +152,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
         const gone: string[] = []
         let cursor = totals.entries > maxEntries || totals.bytes > maxBytes ? await store.index(LAST_USED_INDEX).openKeyCursor() : null
         while (cursor && inBatch < batch && (totals.entries > maxEntries || totals.bytes > maxBytes)) {
-          void store.delete(cursor.primaryKey)
+          queued(store.delete(cursor.primaryKey))
           gone.push(cursor.primaryKey)
           totals.entries -= 1
           totals.bytes -= cursor.key[1]
@@ -149,7 +161,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
         }
         // Ran off the end of the index: the store is empty whatever the running totals said.
         const exhausted = cursor === null && (totals.entries > maxEntries || totals.bytes > maxBytes)
-        if (inBatch > 0 || exhausted) void meta.put(exhausted ? { entries: 0, bytes: 0 } : readTotals(totals), TOTALS_KEY)
+        if (inBatch > 0 || exhausted) queued(meta.put(exhausted ? { entries: 0, bytes: 0 } : readTotals(totals), TOTALS_KEY))
         await tx.done
         for (const id of gone) known.delete(id)
         deleted += inBatch
