@@ -43,6 +43,7 @@ const OPEN_TIMEOUT_MS = 3000
 
 function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetcher | undefined): FrontendRuntime {
   let opened: Promise<CacheStore> | undefined
+  let resolved: CacheStore | undefined
   let closed = false
   const openStore = async (): Promise<CacheStore> => {
     if (config.useIndexedDB && (globalThis as { indexedDB?: unknown }).indexedDB) {
@@ -76,7 +77,12 @@ function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetch
     pendingWrites: new Map(),
     counters: { hits: 0, hotHits: 0, misses: 0, networkRequests: 0, cacheWriteErrors: 0 },
     store() {
-      opened ??= openStore()
+      if (resolved?.isOpen()) return opened!
+      // First use, or the connection was closed under us (database deleted or upgraded elsewhere).
+      if (resolved || !opened) {
+        resolved = undefined
+        opened = openStore().then((store) => (resolved = store))
+      }
       return opened
     },
     close() {

@@ -173,6 +173,24 @@ describe('without IndexedDB', () => {
     again.close()
   })
 
+  it('the database deleted by another tab: the connection steps aside, the next call reopens and caches', async () => {
+    const dbName = freshFrontend({ endpointBaseUrl: server.baseUrl, frontendHotTierMaxBytes: 0 })
+    const a = await server.save('deleted-db-a', png(74))
+    await getImage(a)
+    expect(await cachedImageExists(a.id)).toBe(true)
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(dbName)
+      request.onsuccess = () => resolve()
+      request.onerror = () => reject(request.error)
+      request.onblocked = () => reject(new Error('delete blocked: the frontend did not close its connection'))
+    })
+    const b = await server.save('deleted-db-b', png(75))
+    expect(await blobBytes(await getImage(b))).toEqual(png(75))
+    expect(await cachedImageExists(b.id)).toBe(true)
+    expect(await cachedImageExists(a.id)).toBe(false)
+    expect((await getCacheStats())!).toMatchObject({ store: 'indexeddb', entries: 1, cacheWriteErrors: 0 })
+  })
+
   it('useIndexedDB: false forces the memory store', async () => {
     freshFrontend({ endpointBaseUrl: server.baseUrl, useIndexedDB: false })
     const record = await server.save('forced-memory', png(73))

@@ -27,6 +27,8 @@ export interface CacheTotals {
  */
 export interface CacheStore {
   readonly kind: 'indexeddb' | 'memory'
+  /** False once the browser or another tab closed the connection (deleted or upgraded the database). */
+  isOpen(): boolean
   /**
    * A synchronous hint: false means "certainly not cached by this page", so a miss skips the read.
    * It can be wrong only towards false for entries another tab wrote since this one opened, which

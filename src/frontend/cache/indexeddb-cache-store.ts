@@ -36,6 +36,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
   const images = options.storeName as 'images'
   const totalsStore = `${options.storeName}-totals` as 'totals'
   let db: IDBPDatabase<CacheSchema>
+  let open_ = true
   const open = () =>
     openDB<CacheSchema>(options.dbName, options.dbVersion, {
       upgrade(database) {
@@ -45,9 +46,14 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
         }
         if (!database.objectStoreNames.contains(totalsStore)) database.createObjectStore(totalsStore)
       },
-      // Another tab wants a newer schema: step aside rather than block it forever.
+      // Another tab deletes the database or wants a newer schema: step aside rather than block it
+      // forever; the frontend reopens (or falls back to memory) on its next call.
       blocking() {
+        open_ = false
         db.close()
+      },
+      terminated() {
+        open_ = false
       },
     })
   db = await open()
@@ -71,6 +77,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
 
   return {
     kind: 'indexeddb',
+    isOpen: () => open_,
     mayHave(id) {
       return known.has(id)
     },
@@ -169,6 +176,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       }
     },
     close() {
+      open_ = false
       db.close()
     },
   }

@@ -16,6 +16,7 @@ export function createMemoryCacheStore(): CacheStore {
 
   return {
     kind: 'memory',
+    isOpen: () => true,
     mayHave(id) {
       return entries.has(id)
     },
