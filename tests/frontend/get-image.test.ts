@@ -58,17 +58,20 @@ describe('getImage tiers', () => {
     expect(server.requests.length).toBe(before)
   })
 
-  it('hot hit costs no IndexedDB read', async () => {
+  it('hot hit costs no IndexedDB read and no decryption', async () => {
     freshFrontend({ endpointBaseUrl: server.baseUrl })
     const record = await server.save('tiers-c', png(3))
     await getImage(record)
     await getCacheStats()
     const get = vi.spyOn(IDBObjectStore.prototype, 'get')
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt')
     try {
       for (let i = 0; i < 5; i++) expect((await getImageWithInfo(record))?.source).toBe('hot')
       expect(get).not.toHaveBeenCalled()
+      expect(decrypt).not.toHaveBeenCalled()
     } finally {
       get.mockRestore()
+      decrypt.mockRestore()
     }
   })
 
