@@ -50,7 +50,8 @@ export async function loadImage(record: ImageRecord, context: unknown): Promise<
     const started: SharedLoad = { controller, waiters: 0, promise: undefined as unknown as Promise<LoadResult> }
     started.promise = loadUncached(runtime, record, material, context, controller.signal)
     runtime.inflight.set(key, started)
-    // Unhandled if every waiter left; each waiter still sees the outcome through its own await.
+    // Forget the load once settled. These handlers also keep a failure that no caller waits for any
+    // more (all aborted) from surfacing as an unhandled rejection.
     const forget = () => {
       if (runtime.inflight.get(key) === started) runtime.inflight.delete(key)
     }
