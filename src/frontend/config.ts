@@ -71,7 +71,8 @@ export const DEFAULT_ENDPOINT_ROUTE = '/pixstore-image'
 const DEFAULTS: Omit<ResolvedFrontendConfig, 'endpointBaseUrl' | 'refreshRecord'> = {
   imageFormats: DEFAULT_IMAGE_FORMATS,
   frontendDbName: 'pixstore',
-  frontendDbVersion: 1,
+  // 2, above pixstore 3.2.1's 1, so an application upgrading from it adopts its cache on first open.
+  frontendDbVersion: 2,
   imageStoreName: 'images',
   frontendImageCacheLimit: 1000,
   frontendCacheMaxBytes: 200 * 1024 * 1024,

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blobBytes, freshFrontend, png } from './helpers/frontend-env.js'
+import { openDB } from 'idb'
 import { getImage, getImageWithInfo } from '../../src/frontend/index.js'
 import type { ImageRecord } from '../../src/types/index.js'
 
@@ -87,5 +88,39 @@ describe('interop: pixstore@3.2.1 backend -> our frontend', () => {
     freshFrontend({ endpointBaseUrl: `http://127.0.0.1:${port}/pixstore-image` })
     const record = await v3.saveImage(Buffer.from(png(98)))
     await expect(getImage({ ...record, statelessProof: 'bad' })).rejects.toMatchObject({ code: 'STATE_INVALID_PROOF' })
+  })
+
+  it("an application upgrading from pixstore 3 keeps its users' cache: our frontend serves it with no request", async () => {
+    ;(globalThis as { window?: unknown }).window ??= globalThis // pixstore 3's frontend reads window.crypto
+    const v3front = (await import('pixstore-v3/frontend/index.js')) as unknown as {
+      initPixstoreFrontend(config: object): void
+      getImage(record: ImageRecord): Promise<Blob>
+    }
+    const dbName = `v3-handover-${process.pid}`
+    v3front.initPixstoreFrontend({ frontendDbName: dbName, defaultEndpointConnectHost: '127.0.0.1', defaultEndpointConnectPort: port, errorHandlingMode: 'throw' })
+    const image = png(99, 33, 22)
+    const record = await v3.saveImage(Buffer.from(image))
+    expect(new Uint8Array(await (await v3front.getImage(record)).arrayBuffer())).toEqual(image)
+    // its cache write is not awaited: wait until it landed
+    for (let i = 0; i < 100; i++) {
+      const db = await openDB(dbName)
+      const has = db.objectStoreNames.contains('images') && (await db.count('images')) > 0
+      db.close()
+      if (has) break
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    // The old code is gone after an upgrade; here it shares the process, so close its connection
+    // (an open pixstore 3 tab would block the schema upgrade, and we would use memory meanwhile).
+    const v3db = (await import('pixstore-v3/frontend/database.js')) as unknown as { openDatabase(): Promise<IDBDatabase> }
+    ;(await v3db.openDatabase()).close()
+    let requests = 0
+    freshFrontend({ frontendDbName: dbName, frontendHotTierMaxBytes: 0 }, async () => {
+      requests++
+      throw new Error('no request expected')
+    })
+    const info = await getImageWithInfo(record)
+    expect(info?.source).toBe('indexeddb')
+    expect(await blobBytes(info!.blob)).toEqual(image)
+    expect(requests).toBe(0)
   })
 })

@@ -3,6 +3,7 @@
 // walking the cache. The `lastUsed` index is keyed [lastUsed, size]: a key cursor over it yields the
 // oldest ids with their sizes and never loads a ciphertext, which is what keeps eviction cheap.
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb'
+import { adoptPixstore3Records, isPixstore3Layout } from './adopt-pixstore3-cache.js'
 import type { CacheStore, CachedImage, CacheTotals } from './cache-store.js'
 
 interface CacheSchema extends DBSchema {
@@ -39,12 +40,20 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
   let open_ = true
   const open = () =>
     openDB<CacheSchema>(options.dbName, options.dbVersion, {
-      upgrade(database) {
+      upgrade(database, _oldVersion, _newVersion, transaction) {
+        const hadTotals = database.objectStoreNames.contains(totalsStore)
+        if (!hadTotals) database.createObjectStore(totalsStore)
         if (!database.objectStoreNames.contains(images)) {
-          const store = database.createObjectStore(images, { keyPath: 'id' })
-          store.createIndex(LAST_USED_INDEX, ['lastUsed', 'size'])
+          database.createObjectStore(images, { keyPath: 'id' }).createIndex(LAST_USED_INDEX, ['lastUsed', 'size'])
+          return
         }
-        if (!database.objectStoreNames.contains(totalsStore)) database.createObjectStore(totalsStore)
+        // An existing store without our index: adopt pixstore 3.2.1's cache, leave anything else
+        // alone (the schema check below then falls back to memory).
+        const raw = unwrap(transaction).objectStore(images)
+        if (hadTotals || !isPixstore3Layout(raw)) return
+        raw.createIndex(LAST_USED_INDEX, ['lastUsed', 'size'])
+        const totalsRaw = unwrap(transaction).objectStore(totalsStore)
+        adoptPixstore3Records(raw, (totals) => totalsRaw.put(totals, TOTALS_KEY))
       },
       // Another tab deletes the database or wants a newer schema: step aside rather than block it
       // forever; the frontend reopens (or falls back to memory) on its next call.
@@ -55,8 +64,24 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       terminated() {
         open_ = false
       },
+      // An old connection (another tab, maybe pixstore 3) does not step aside: do not wait for it.
+      blocked() {
+        onBlocked(new Error(`IndexedDB upgrade of ${options.dbName} is blocked by another connection`))
+      },
     })
-  db = await open()
+  let onBlocked: (error: Error) => void = () => {}
+  const blocked = new Promise<never>((_, reject) => {
+    onBlocked = reject
+  })
+  blocked.catch(() => {})
+  const opening = open()
+  try {
+    db = await Promise.race([opening, blocked])
+  } catch (error) {
+    // If it opens after all, nobody uses that connection: close it so it blocks nothing in turn.
+    opening.then((late) => late.close(), () => {})
+    throw error
+  }
   const names = db.objectStoreNames
   if (!names.contains(images) || !names.contains(totalsStore) || !db.transaction(images).store.indexNames.contains(LAST_USED_INDEX)) {
     db.close()
