@@ -1,4 +1,4 @@
-import { IV_LENGTH, KEY_LENGTH, TAG_LENGTH, UPDATED_HEADER_LENGTH, type UpdatedHeader } from './contract.js'
+import { IV_LENGTH, KEY_LENGTH, TAG_LENGTH, type UpdatedHeader } from './contract.js'
 import { fieldLengthError, invalidInputError } from './wire-errors.js'
 
 // Input checks both encoders share, in the order both apply them: the header object, then (after
@@ -34,4 +34,3 @@ export function checkTargetFrame(frame: unknown, needed: number): asserts frame 
   }
 }
 
-export { UPDATED_HEADER_LENGTH }

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { WirePayload } from '../../src/types/index.js'
 import { IMPLEMENTATIONS, deterministicBytes, expectCode, fromHex, toHex } from './implementations.js'
@@ -34,6 +37,17 @@ function toHexPayload(p: WirePayload): HexPayload {
 }
 
 describe('the vector file covers what the issue lists', () => {
+  it('is exactly what tests/codec/generate-vectors.mjs writes (no hand edits)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pixstore-vectors-'))
+    try {
+      const out = path.join(dir, 'v.json')
+      execFileSync(process.execPath, [path.join(import.meta.dirname, 'generate-vectors.mjs'), '--out', out], { stdio: 'pipe' })
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(new URL('../fixtures/wire-vectors.json', import.meta.url), 'utf8'))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('every state, frames of 0, 1, 68, 69, 70 bytes, tokens 0 and 2^53-1, 2^53 and 2^64-1 rejected', () => {
     const states = new Set(vectors.valid.map((v) => v.payload.state))
     expect([...states].sort()).toEqual([0, 1, 2, 3, 4, 5, 6])

@@ -91,6 +91,8 @@ const vectors = {
   encodeInvalid,
 }
 
-const out = fileURLToPath(new URL('../fixtures/wire-vectors.json', import.meta.url))
+// `--out FILE` writes elsewhere (the conformance test regenerates and compares).
+const outFlag = process.argv.indexOf('--out')
+const out = outFlag === -1 ? fileURLToPath(new URL('../fixtures/wire-vectors.json', import.meta.url)) : process.argv[outFlag + 1]
 writeFileSync(out, JSON.stringify(vectors, null, 2) + '\n')
 console.log(`${vectors.valid.length} valid, ${vectors.invalid.length} invalid, ${encodeInvalid.length} encode-invalid -> ${out}`)
