@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WASM_BYTE_LENGTH, wasmModuleBytes } from '../../src/codec/wasm/wasm-bytes.generated.js'
+import { createWasmCodec } from '../../src/codec/wasm/wasm-codec.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 
@@ -12,6 +13,12 @@ describe('the embedded WASM module', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'pixstore-wasm-'))
     execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--out-dir', dir], { cwd: root, stdio: 'pipe' })
+    // A variant whose memory may grow, to check the binding's one place that renews its views.
+    execFileSync(
+      process.execPath,
+      ['node_modules/assemblyscript/bin/asc.js', '--config', 'asconfig.json', '--target', 'release', '--maximumMemory', '4', '--outFile', path.join(dir, 'growable.wasm')],
+      { cwd: root, stdio: 'pipe' },
+    )
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -75,5 +82,27 @@ describe('the embedded WASM module', () => {
     scratch[half + 31] = 1
     expect(constantTimeDiff(32, 0)).toBe(1)
     expect(constantTimeDiff(half + 1, 0)).toBe(-1)
+  })
+
+  it('if memory ever grows (a build without the cap), the binding renews its views before using them', () => {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path.join(dir, 'growable.wasm'))), {})
+    const codec = createWasmCodec(instance)
+    const key = new Uint8Array(32).fill(7)
+    const header = { token: 2 ** 40 + 3, key, iv: new Uint8Array(12).fill(8), tag: new Uint8Array(16).fill(9) }
+    const before = codec.createFrame(header, 2).frame
+    const memory = instance.exports.memory as WebAssembly.Memory
+    memory.grow(1) // detaches the old buffer: views made before now read length 0
+    const after = codec.createFrame(header, 2).frame
+    expect(Buffer.compare(after, before)).toBe(0)
+    // A frame with another token than the one createFrame just left in the scratch, so a decode
+    // through a stale view (writing nowhere) cannot pass by reading leftovers.
+    const other = codec.createFrame({ ...header, token: 12345 }, 0).frame
+    codec.createFrame(header, 0)
+    memory.grow(1)
+    const decoded = codec.decodeWirePayload(other)
+    expect(decoded.state === 1 && decoded.token).toBe(12345)
+    memory.grow(1)
+    expect(codec.constantTimeEqual(key, Uint8Array.from(key))).toBe(true)
+    expect(codec.constantTimeEqual(key, new Uint8Array(32))).toBe(false)
   })
 })

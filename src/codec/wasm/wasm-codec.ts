@@ -34,7 +34,8 @@ interface CodecExports {
 const PROBE_LENGTH = 9
 
 /**
- * Instantiates `module` (the embedded codec module) and returns the WASM codec bound to it.
+ * Instantiates `module` (the embedded codec module) and returns the WASM codec bound to it; an
+ * existing instance is used as is (tests grow its memory to check no view goes stale).
  * Synchronous: the module is < 4 KiB, which browsers allow on the main thread.
  *
  * @example
@@ -43,8 +44,9 @@ const PROBE_LENGTH = 9
  * codec.decodeWirePayload(Uint8Array.of(0, 42)).state // 0
  * ```
  */
-export function createWasmCodec(module: WebAssembly.Module): WireCodec {
-  const exports = new WebAssembly.Instance(module, {}).exports as unknown as CodecExports
+export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instance): WireCodec {
+  const instance = module instanceof WebAssembly.Instance ? module : new WebAssembly.Instance(module, {})
+  const exports = instance.exports as unknown as CodecExports
   const offset = exports.scratchOffset()
   const size = exports.scratchSize()
   const half = size >> 1
