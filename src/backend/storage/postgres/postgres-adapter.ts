@@ -80,22 +80,20 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
     }
   }
 
-  // Reads are idempotent, so one retry hides the connection a restarted server (or
-  // pg_terminate_backend) killed while it sat idle in the pool. Writes are never retried: the
-  // statement may have committed before the connection dropped.
+  // Reads are idempotent, so retrying hides the connections a restarted server (or
+  // pg_terminate_backend) killed while they sat idle in the pool. Every idle client may be dead before
+  // its 'error' event removes it, so allow one attempt per pooled client plus a fresh one. Writes are
+  // never retried: the statement may have committed before the connection dropped.
   // Results stay in text format: pg 8 reads binary-format data rows through a string, which mangles
   // bytea (tried: tokens and keys came back corrupted), so bytea arrives as hex and Buffer decodes it.
   async function read(operation: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const p = activePool()
     const query = statement(sql, params)
-    try {
-      return await p.query(query)
-    } catch (error) {
-      if (!isConnectionFailure(error)) throw toStorageError(error, operation, secrets)
+    for (let attempt = 0; ; attempt++) {
       try {
         return await p.query(query)
-      } catch (again) {
-        throw toStorageError(again, operation, secrets)
+      } catch (error) {
+        if (!isConnectionFailure(error) || attempt >= poolSize) throw toStorageError(error, operation, secrets)
       }
     }
   }
