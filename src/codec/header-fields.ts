@@ -19,8 +19,7 @@ export function checkHeaderObject(header: unknown): asserts header is UpdatedHea
 }
 
 /** Throws WIRE_FIELD_LENGTH unless key, iv and tag are byte arrays of their exact lengths. */
-export function checkKeyIvTag(header: UpdatedHeader): void {
-  const { key, iv, tag } = header
+export function checkKeyIvTag(key: unknown, iv: unknown, tag: unknown): void {
   if (!(key instanceof Uint8Array) || key.length !== KEY_LENGTH) throw fieldLengthError('key', KEY_LENGTH)
   if (!(iv instanceof Uint8Array) || iv.length !== IV_LENGTH) throw fieldLengthError('iv', IV_LENGTH)
   if (!(tag instanceof Uint8Array) || tag.length !== TAG_LENGTH) throw fieldLengthError('tag', TAG_LENGTH)

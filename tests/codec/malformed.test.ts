@@ -125,4 +125,24 @@ describe.each(IMPLEMENTATIONS)('malformed input: %s', (_kind, codec) => {
     codec.encodeWirePayload({ state: 1, token: 12345, key, iv, tag, ciphertext })
     expect([toHex(key), toHex(iv), toHex(tag), toHex(ciphertext)]).toEqual(snapshot)
   })
+
+  it('a header whose getters re-enter the codec still gets its own token', () => {
+    const other = codec.createFrame({ token: 999, key, iv, tag }, 0).frame
+    const sneaky = {
+      token: 2 ** 50 + 1,
+      get key() {
+        codec.decodeWirePayload(other)
+        codec.createFrame({ token: 7, key, iv, tag }, 0)
+        return key
+      },
+      iv,
+      tag,
+    }
+    const { frame } = codec.createFrame(sneaky, 0)
+    const decoded = codec.decodeWirePayload(frame)
+    expect(decoded.state === 1 && decoded.token).toBe(2 ** 50 + 1)
+    const inPlace = new Uint8Array(69)
+    codec.writeFrameHeader(inPlace, sneaky)
+    expect(toHex(inPlace)).toBe(toHex(frame))
+  })
 })

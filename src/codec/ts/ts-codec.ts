@@ -64,9 +64,9 @@ function writeHeader(frame: Uint8Array, header: UpdatedHeader | null): Uint8Arra
     frame[0] = WireState.Success
     return frame.subarray(SUCCESS_HEADER_LENGTH)
   }
-  const { token } = header
+  const { token, key, iv, tag } = header
   if (!isToken(token)) throw tokenRangeError()
-  checkKeyIvTag(header)
+  checkKeyIvTag(key, iv, tag)
   checkTargetFrame(frame, UPDATED_HEADER_LENGTH)
   const low = token % TWO_32
   const high = (token - low) / TWO_32
@@ -79,9 +79,9 @@ function writeHeader(frame: Uint8Array, header: UpdatedHeader | null): Uint8Arra
   frame[6] = (high >>> 8) & 0xff
   frame[7] = high >>> 16
   frame[8] = 0
-  frame.set(header.key, 9)
-  frame.set(header.iv, 41)
-  frame.set(header.tag, 53)
+  frame.set(key, 9)
+  frame.set(iv, 41)
+  frame.set(tag, 53)
   return frame.subarray(UPDATED_HEADER_LENGTH)
 }
 
@@ -95,7 +95,7 @@ function createFrame(header: UpdatedHeader | null, ciphertextLength: number) {
   }
   // Validate before allocating, so a bad header never costs a large allocation.
   if (!isToken(header.token)) throw tokenRangeError()
-  checkKeyIvTag(header)
+  checkKeyIvTag(header.key, header.iv, header.tag)
   const frame = new Uint8Array(UPDATED_HEADER_LENGTH + ciphertextLength)
   return { frame, body: writeHeader(frame, header) }
 }

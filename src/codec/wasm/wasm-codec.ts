@@ -111,18 +111,19 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
     return unknownStateError(bytes[0])
   }
 
-  // Validates the token in WASM, which leaves `[1][token u64 LE]` in the scratch for writeHeader.
-  function checkToken(header: UpdatedHeader): void {
-    const token = header.token
+  // Validates the token in WASM, which leaves `[1][token u64 LE]` in the scratch for the copy.
+  function checkToken(token: unknown): void {
     if (typeof token !== 'number' || exports.encodeToken(token) !== 0) throw tokenRangeError()
   }
 
-  function writeCheckedHeader(frame: Uint8Array, header: UpdatedHeader): Uint8Array {
+  // Callers read every header field ONCE, before checkToken: no getter can then run (and re-enter
+  // the codec, overwriting the scratch) between WASM writing the token bytes and their copy here.
+  function writeCheckedHeader(frame: Uint8Array, key: Uint8Array, iv: Uint8Array, tag: Uint8Array): Uint8Array {
     if (tokenHeader.length === 0) views()
     frame.set(tokenHeader, 0)
-    frame.set(header.key, 9)
-    frame.set(header.iv, 41)
-    frame.set(header.tag, 53)
+    frame.set(key, 9)
+    frame.set(iv, 41)
+    frame.set(tag, 53)
     return frame.subarray(UPDATED_HEADER_LENGTH)
   }
 
@@ -133,10 +134,11 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
       frame[0] = WireState.Success
       return frame.subarray(SUCCESS_HEADER_LENGTH)
     }
-    checkToken(header)
-    checkKeyIvTag(header)
+    const { token, key, iv, tag } = header
+    checkToken(token)
+    checkKeyIvTag(key, iv, tag)
     checkTargetFrame(frame, UPDATED_HEADER_LENGTH)
-    return writeCheckedHeader(frame, header)
+    return writeCheckedHeader(frame, key, iv, tag)
   }
 
   function createFrame(header: UpdatedHeader | null, ciphertextLength: number) {
@@ -147,10 +149,11 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
       const frame = new Uint8Array(SUCCESS_HEADER_LENGTH + ciphertextLength)
       return { frame, body: frame.subarray(SUCCESS_HEADER_LENGTH) }
     }
-    checkToken(header)
-    checkKeyIvTag(header)
+    const { token, key, iv, tag } = header
+    checkToken(token)
+    checkKeyIvTag(key, iv, tag)
     const frame = new Uint8Array(UPDATED_HEADER_LENGTH + ciphertextLength)
-    return { frame, body: writeCheckedHeader(frame, header) }
+    return { frame, body: writeCheckedHeader(frame, key, iv, tag) }
   }
 
   function encode(payload: WirePayload): Uint8Array {
