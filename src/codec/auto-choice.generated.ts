@@ -15,13 +15,13 @@ export const AUTO_CHOICE: Readonly<Record<CodecOperation, 'wasm' | 'ts'>> = {
 
 /** Where the table came from: geometric-mean WASM/TS speed ratio per operation. */
 export const AUTO_CHOICE_SOURCE = {
-  measuredAt: '2026-11-30T02:32:10.823Z' as string | null,
+  measuredAt: '2026-11-30T02:35:56.161Z' as string | null,
   wasmOverTs: {
-    encodeWirePayload: 1.048,
-    createFrame: 1.018,
-    writeFrameHeader: 0.958,
-    decodeWirePayload: 0.934,
-    tokensEqual: 0.928,
-    constantTimeEqual: 1.027,
+    encodeWirePayload: 1.044,
+    createFrame: 1.045,
+    writeFrameHeader: 0.96,
+    decodeWirePayload: 0.923,
+    tokensEqual: 0.93,
+    constantTimeEqual: 0.992,
   } as Partial<Record<CodecOperation, number>>,
 }
