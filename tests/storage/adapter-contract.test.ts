@@ -169,6 +169,37 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
     }
   })
 
+  it('two open adapters on one storage see each other’s writes at once (no stale head)', async () => {
+    // Models two backend processes: heads an adapter read (and may cache) must not outlive a commit
+    // made through the other one — replace, rewrap or delete.
+    const id = newId()
+    await db.insert(id, makeVersion('a'), 1_000)
+    const other = store.make()
+    await other.open()
+    try {
+      expect((await other.getHead(id))!.token).toBe(1_000)
+      expect((await db.getHead(id))!.token).toBe(1_000)
+
+      const v2 = makeVersion('b')
+      expect(await db.replace(id, v2, 0)).toBe(1_001)
+      const seen = (await other.getHead(id))!
+      expect(seen.token).toBe(1_001)
+      expect(fieldsOf(seen)).toEqual(fieldsOf({ ...v2, ciphertext: undefined }))
+
+      expect(await other.replace(id, makeVersion('c'), 0)).toBe(1_002)
+      expect((await db.getHead(id))!.token).toBe(1_002)
+
+      expect(await other.rewrapKeys('d', async () => ({ keyId: 'd', wrappedKey: new Uint8Array(40).fill(7) }))).toBeGreaterThanOrEqual(1)
+      expect((await db.getHead(id))!.keyId).toBe('d')
+
+      expect(await other.delete(id)).toBe(true)
+      expect(await db.getHead(id)).toBeNull()
+      expect(await db.exists(id)).toBe(false)
+    } finally {
+      await other.close()
+    }
+  })
+
   describe('tokens stay ≤ 2^53−1', () => {
     it('insert with now above 2^53−1 rejects and stores nothing', async () => {
       const id = newId()
