@@ -8,6 +8,8 @@ import { adapterFactories, type TestStore } from './adapter-factories.js'
 import { fieldsOf, hex, makeVersion } from './versions.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
+/** Lets an event-loop turn pass, as a message between two processes always does. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 let seq = 0
 const newId = (label = 'img') => `${label}-${++seq}-${Math.random().toString(36).slice(2, 8)}`
 
@@ -169,9 +171,9 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
     }
   })
 
-  it('two open adapters on one storage see each other’s writes at once (no stale head)', async () => {
-    // Models two backend processes: heads an adapter read (and may cache) must not outlive a commit
-    // made through the other one — replace, rewrap or delete.
+  it('two open adapters on one storage see each other’s writes from the next event-loop turn', async () => {
+    // Models two backend processes, whose messages always cross an event-loop turn: heads an adapter
+    // read (and may cache) must not outlive a commit made through the other one.
     const id = newId()
     await db.insert(id, makeVersion('a'), 1_000)
     const other = store.make()
@@ -182,19 +184,38 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
 
       const v2 = makeVersion('b')
       expect(await db.replace(id, v2, 0)).toBe(1_001)
+      await nextTurn()
       const seen = (await other.getHead(id))!
       expect(seen.token).toBe(1_001)
       expect(fieldsOf(seen)).toEqual(fieldsOf({ ...v2, ciphertext: undefined }))
 
       expect(await other.replace(id, makeVersion('c'), 0)).toBe(1_002)
+      await nextTurn()
       expect((await db.getHead(id))!.token).toBe(1_002)
 
       expect(await other.rewrapKeys('d', async () => ({ keyId: 'd', wrappedKey: new Uint8Array(40).fill(7) }))).toBeGreaterThanOrEqual(1)
+      await nextTurn()
       expect((await db.getHead(id))!.keyId).toBe('d')
 
       expect(await other.delete(id)).toBe(true)
+      await nextTurn()
       expect(await db.getHead(id)).toBeNull()
       expect(await db.exists(id)).toBe(false)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('getHead with minToken never returns a head older than that token, even within one turn', async () => {
+    const id = newId()
+    await db.insert(id, makeVersion('a'), 2_000)
+    const other = store.make()
+    await other.open()
+    try {
+      expect((await other.getHead(id))!.token).toBe(2_000)
+      expect(await db.replace(id, makeVersion('b'), 0)).toBe(2_001)
+      // No turn in between: a client that already holds token 2001 must not be told about 2000.
+      expect((await other.getHead(id, 2_001))!.token).toBe(2_001)
     } finally {
       await other.close()
     }

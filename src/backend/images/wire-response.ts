@@ -82,7 +82,8 @@ export async function wireResponse(
         throw e
       }
     }
-    const head = await state.storage.getHead(id)
+    // A client holding a newer token than a cached head proves the cache behind: read afresh.
+    const head = await state.storage.getHead(id, clientToken)
     if (!head) return oneByte(WireState.NotFound, new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id'))
     let ciphertext = state.ciphertextCache.get(id, head.token)
     if (!ciphertext) {

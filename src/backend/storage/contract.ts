@@ -45,7 +45,13 @@ export interface StorageAdapter {
    */
   replace(id: string, version: ImageVersionInput, now: number): Promise<number | null>
   get(id: string): Promise<StoredImage | null>
-  getHead(id: string): Promise<StoredImageHead | null>
+  /**
+   * The current version without its ciphertext. An adapter may cache heads as long as a commit made
+   * through another adapter (another process) is seen from the next event-loop turn on; when the
+   * caller knows a token of at least `minToken` exists (a client presented it), a cached head older
+   * than that must not be returned.
+   */
+  getHead(id: string, minToken?: number): Promise<StoredImageHead | null>
   exists(id: string): Promise<boolean>
   /** @returns whether a row was deleted */
   delete(id: string): Promise<boolean>
