@@ -1,7 +1,6 @@
 // `npm start` end to end: the demo server in a child process, its page in Debian's Chromium. Every
 // check reads the page (DOM, pixels, request log), the way a newcomer would look at it.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
@@ -9,6 +8,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, type LaunchedChromium } from '../browser/launch-chromium.js'
 import { repoRoot, runDemoToExit, startDemo, type DemoProcess } from './demo-process.js'
+import { freePort } from '../helpers/free-port.js'
 
 interface CardFacts {
   id: string
@@ -22,16 +22,6 @@ interface CardFacts {
   naturalWidth: number
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const cards = (page: Page) =>
   page.$$eval('#gallery .card', (els) =>

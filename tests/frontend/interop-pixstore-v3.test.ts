@@ -1,6 +1,5 @@
 // Our frontend reading images from pixstore@3.2.1's backend and its default endpoint (wire format v1).
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +7,7 @@ import { blobBytes, freshFrontend, png } from './helpers/frontend-env.js'
 import { openDB } from 'idb'
 import { getImage, getImageWithInfo } from '../../src/frontend/index.js'
 import type { ImageRecord } from '../../src/types/index.js'
+import { freePort } from '../helpers/free-port.js'
 
 interface V3Backend {
   initPixstoreBackend(config: object): void
@@ -23,16 +23,6 @@ let endpoint: V3Endpoint
 let dir: string
 let port: number
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => resolve(p))
-    })
-  })
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-v3-'))

@@ -2,25 +2,14 @@
 // browser tests and a throwaway PostgreSQL on loopback for the storage suites. Both come from the
 // project's own scripts so a fresh machine needs nothing installed by hand.
 import { execFileSync } from 'node:child_process'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import type {} from 'vitest'
 import type { TestProject } from 'vitest/node'
+import { freePort } from '../helpers/free-port.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const script = (name: string) => path.join(root, 'scripts/test-env', name)
 
-/** A port the kernel says is free now, so parallel `npm test` runs get a server each. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 export default async function setup(project: TestProject) {
   execFileSync('bash', [script('ensure-chromium.sh')], { stdio: 'inherit' })

@@ -1,22 +1,12 @@
 // A PostgreSQL server of a test's own (scripts/test-env/postgres.sh on a free port), for tests that
 // restart or stop the server and so must not touch the shared one other files are using.
 import { execFileSync } from 'node:child_process'
-import { createServer } from 'node:net'
 import path from 'node:path'
+import { freePort } from '../helpers/free-port.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const script = path.join(root, 'scripts/test-env/postgres.sh')
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 export interface PrivatePostgres {
   url: string

@@ -6,10 +6,10 @@ import {
   type UpdatedHeader,
   type WireCodec,
 } from '../contract.js'
+import { encodeThroughFrame } from '../encode-through-frame.js'
 import { checkCiphertextLength, checkHeaderObject, checkKeyIvTag, checkTargetFrame } from '../header-fields.js'
 import {
   emptyError,
-  invalidInputError,
   notBytesError,
   tokenRangeError,
   trailingBytesError,
@@ -100,23 +100,7 @@ function createFrame(header: UpdatedHeader | null, ciphertextLength: number) {
   return { frame, body: writeHeader(frame, header) }
 }
 
-function encode(payload: WirePayload): Uint8Array {
-  if (payload === null || typeof payload !== 'object') {
-    throw invalidInputError('wire payload must be an object with a state')
-  }
-  const state = payload.state
-  if (state === WireState.Success || state === WireState.Updated) {
-    const ciphertext = payload.ciphertext
-    if (!(ciphertext instanceof Uint8Array)) throw notBytesError('ciphertext')
-    const { frame, body } = createFrame(state === WireState.Success ? null : payload, ciphertext.length)
-    body.set(ciphertext)
-    return frame
-  }
-  if (typeof state === 'number' && state >= WireState.NotFound && state <= WireState.InternalError && Number.isInteger(state)) {
-    return Uint8Array.of(state)
-  }
-  throw unknownStateError(state)
-}
+const encode = encodeThroughFrame(createFrame)
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw notBytesError('compared value')

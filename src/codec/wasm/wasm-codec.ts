@@ -1,9 +1,9 @@
 import { WireState, type WirePayload } from '../../types/index.js'
 import { SUCCESS_HEADER_LENGTH, UPDATED_HEADER_LENGTH, type UpdatedHeader, type WireCodec } from '../contract.js'
+import { encodeThroughFrame } from '../encode-through-frame.js'
 import { checkCiphertextLength, checkHeaderObject, checkKeyIvTag, checkTargetFrame } from '../header-fields.js'
 import {
   emptyError,
-  invalidInputError,
   notBytesError,
   tokenRangeError,
   trailingBytesError,
@@ -156,23 +156,7 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
     return { frame, body: writeCheckedHeader(frame, key, iv, tag) }
   }
 
-  function encode(payload: WirePayload): Uint8Array {
-    if (payload === null || typeof payload !== 'object') {
-      throw invalidInputError('wire payload must be an object with a state')
-    }
-    const state = payload.state
-    if (state === WireState.Success || state === WireState.Updated) {
-      const ciphertext = payload.ciphertext
-      if (!(ciphertext instanceof Uint8Array)) throw notBytesError('ciphertext')
-      const { frame, body } = createFrame(state === WireState.Success ? null : payload, ciphertext.length)
-      body.set(ciphertext)
-      return frame
-    }
-    if (typeof state === 'number' && state >= WireState.NotFound && state <= WireState.InternalError && Number.isInteger(state)) {
-      return Uint8Array.of(state)
-    }
-    throw unknownStateError(state)
-  }
+  const encode = encodeThroughFrame(createFrame)
 
   function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
     if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw notBytesError('compared value')
