@@ -15,7 +15,9 @@ export interface ProofExpectation {
   clockSkewMs?: number
 }
 
-const PROOF_SHAPE = /^v1\.([A-Za-z0-9_-]{8})\.(\d{1,16})\.([A-Za-z0-9_-]{43})$/
+// The expiry is the decimal the signer wrote (String(exp)): no leading zeros, so no proof has a
+// second spelling that verifies too (and slips past caches keyed by the proof string).
+const PROOF_SHAPE = /^v1\.([A-Za-z0-9_-]{8})\.(0|[1-9]\d{0,15})\.([A-Za-z0-9_-]{43})$/
 
 /**
  * Verifies a stateless proof in constant time. Resolves with its expiry; rejects with a

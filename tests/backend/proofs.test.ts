@@ -54,6 +54,18 @@ describe('proof primitives', () => {
       { numRuns: 200 },
     )
   })
+
+  it('one spelling per proof: an expiry with leading zeros is malformed, not a second valid string', async () => {
+    const keys = await deriveSecretKeys(enc(TEST_SECRET))
+    const now = Date.now()
+    const proof = await signProof(keys, { id: 'img', exp: now + 60_000 })
+    const lookup = (kid: string) => (kid === keys.keyId ? keys.proofKey : undefined)
+    const [v, kid, exp, mac] = proof.split('.') as [string, string, string, string]
+    // Number('0…') is the same expiry, so without a canonical form the same MAC verifies twice.
+    await expect(verifyProof(`${v}.${kid}.0${exp}.${mac}`, { id: 'img', now, maxTtlMs: TTL }, lookup)).rejects.toMatchObject({
+      code: 'PROOF_MALFORMED',
+    })
+  })
 })
 
 describe('proof matrix through customEndpointHelper and the wire states', () => {
