@@ -20,6 +20,16 @@ function secretBytes(secret: SecretInput, name: string): Uint8Array {
 }
 
 async function fileSecret(dataDir: string): Promise<Uint8Array> {
+  try {
+    return await readOrCreateFileSecret(dataDir)
+  } catch (e) {
+    if (e instanceof PixstoreError) throw e
+    // Node's fs messages carry the full path; the cause keeps it for a debugger, the message does not.
+    throw new PixstoreError('SECRET_INVALID', 'could not create or read the secret file in dataDir', { cause: e })
+  }
+}
+
+async function readOrCreateFileSecret(dataDir: string): Promise<Uint8Array> {
   const dir = resolve(dataDir)
   const file = join(dir, 'secret')
   await mkdir(dir, { recursive: true, mode: 0o700 })
@@ -33,9 +43,7 @@ async function fileSecret(dataDir: string): Promise<Uint8Array> {
       await handle.close()
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new PixstoreError('SECRET_INVALID', 'could not create the secret file in dataDir', { cause: e })
-    }
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
   }
   for (let attempt = 0; ; attempt++) {
     const text = (await readFile(file, 'utf8')).trim()
