@@ -132,8 +132,10 @@ async function loadFromNetwork(
 ): Promise<LoadResult> {
   let record = firstRecord
   let material = firstMaterial
-  // The default fetcher gets the shared load's signal; a custom one gets the caller's context as is.
-  const fetchContext = runtime.customFetcher ? context : { ...(context as object), signal }
+  // The fetcher gets the shared load's signal, never the first caller's own: that caller aborting must
+  // not cancel a request other callers still wait for. A custom fetcher's context is otherwise passed
+  // as is (the very object, when it carries no signal).
+  const fetchContext = runtime.customFetcher && signalOf(context) === undefined ? context : { ...(context as object), signal }
   for (let refreshed = false; ; refreshed = true) {
     runtime.counters.networkRequests++
     let bytes: unknown

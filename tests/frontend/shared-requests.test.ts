@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blobBytes, freshFrontend, png } from './helpers/frontend-env.js'
 import { startImageServer, type ImageServer } from './helpers/image-server.js'
-import { getCacheStats, getImage, getImageWithInfo } from '../../src/frontend/index.js'
+import { createHttpFetcher, getCacheStats, getImage, getImageWithInfo } from '../../src/frontend/index.js'
 
 let server: ImageServer
 beforeAll(async () => {
@@ -50,6 +50,27 @@ describe('concurrent getImage for one id+token', () => {
       controller.abort()
       await expect(leaving).rejects.toMatchObject({ code: 'FETCH_ABORTED' })
       expect(await blobBytes(await staying)).toEqual(png(33))
+      expect(server.requests.length - before).toBe(1)
+    } finally {
+      server.delayMs = 0
+    }
+  })
+
+  it('with a custom fetcher that honours context.signal, one caller aborting does not fail the others', async () => {
+    // A custom fetcher wrapping the default one (as the demo's recording fetcher does) passes the
+    // context's signal on: it must be the shared load's signal, not the first caller's own.
+    const http = createHttpFetcher({ endpointBaseUrl: server.baseUrl, retries: 0 })
+    freshFrontend({}, (record, context) => http(record, context as { signal?: AbortSignal }))
+    const record = await server.save('abort-one-custom', png(36))
+    server.delayMs = 50
+    try {
+      const controller = new AbortController()
+      const before = server.requests.length
+      const leaving = getImage(record, { signal: controller.signal })
+      const staying = getImage(record, { signal: new AbortController().signal })
+      controller.abort()
+      await expect(leaving).rejects.toMatchObject({ code: 'FETCH_ABORTED' })
+      expect(await blobBytes(await staying)).toEqual(png(36))
       expect(server.requests.length - before).toBe(1)
     } finally {
       server.delayMs = 0
