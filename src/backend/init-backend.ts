@@ -32,8 +32,9 @@ async function shutdown(state: Promise<BackendState>): Promise<void> {
 /**
  * Initialises the backend: validates config, loads the secret, opens storage and (unless
  * `defaultEndpointEnabled: false`) starts the built-in endpoint. Other calls wait for it, so not
- * awaiting it works too. Rejects on bad config or unavailable storage whatever the error mode:
- * a backend that cannot start must not look as if it did.
+ * awaiting it works too. Rejects on bad config, unavailable storage or an endpoint that cannot
+ * listen (`ENDPOINT_ERROR`, storage closed again) whatever the error mode: a backend that cannot
+ * start must not look as if it did.
  *
  * @example
  * ```ts
@@ -45,10 +46,24 @@ export async function initPixstoreBackend(config?: PixstoreBackendConfig): Promi
   const next = build(config, previous)
   setPendingState(next)
   const state = await next
-  if (state.config.defaultEndpointEnabled) {
-    const started = await startDefaultEndpoint()
-    if (!started) throw new PixstoreError('ENDPOINT_ERROR', 'the built-in endpoint could not start')
+  if (!state.config.defaultEndpointEnabled) return
+  let started: Awaited<ReturnType<typeof startDefaultEndpoint>> = null
+  let cause: unknown
+  try {
+    started = await startDefaultEndpoint()
+  } catch (e) {
+    cause = e
   }
+  if (started) return
+  // Left open, storage would keep serving saveImage etc. for an init that reported failure; unless a
+  // newer init already replaced this one, undo it.
+  if (pendingState() === next) {
+    setPendingState(null)
+    await shutdown(next)
+  }
+  throw cause instanceof PixstoreError && cause.code === 'ENDPOINT_ERROR'
+    ? cause
+    : new PixstoreError('ENDPOINT_ERROR', 'the built-in endpoint could not start', { cause })
 }
 
 /**

@@ -1,10 +1,11 @@
 // initPixstoreBackend's failure paths: a coded PixstoreError whose message names no path, and no
 // half-started backend left behind.
 import { writeFile } from 'node:fs/promises'
+import net from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { closePixstoreBackend, initPixstoreBackend } from '../../src/backend/index.js'
-import { makeTempDir, removeDir } from '../helpers/backend-fixture.js'
+import { closePixstoreBackend, imageExists, initPixstoreBackend } from '../../src/backend/index.js'
+import { makeTempDir, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
 
 let dir: string
 const savedSecret = process.env.PIXSTORE_SECRET
@@ -38,5 +39,21 @@ describe('initPixstoreBackend failures', () => {
     const error = await rejection(initPixstoreBackend({ dataDir: join(file, 'data'), defaultEndpointEnabled: false }))
     expect(error).toMatchObject({ name: 'PixstoreError', code: 'SECRET_INVALID' })
     expect(error.message).not.toContain(dir)
+  })
+
+  it('an endpoint that cannot listen: init rejects and leaves no half-started backend', async () => {
+    const blocker = net.createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
+    const port = (blocker.address() as net.AddressInfo).port
+    try {
+      const error = await rejection(
+        initPixstoreBackend({ dataDir: join(dir, 'busy'), secret: TEST_SECRET, errorHandlingMode: 'throw', defaultEndpointListenPort: port }),
+      )
+      expect(error).toMatchObject({ name: 'PixstoreError', code: 'ENDPOINT_ERROR' })
+      // "A backend that cannot start must not look as if it did": storage is closed, calls say so.
+      expect(await rejection(imageExists('abc'))).toMatchObject({ code: 'NOT_INITIALIZED' })
+    } finally {
+      await new Promise((r) => blocker.close(r))
+    }
   })
 })
