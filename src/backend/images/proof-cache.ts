@@ -7,9 +7,12 @@ export interface ProofCache {
   add(proof: string, id: string, scope: string | undefined, exp: number): void
 }
 
-// Proofs and ids cannot contain '\n' (both are validated before reaching the cache).
-const keyOf = (proof: string, id: string, scope: string | undefined) =>
-  `${proof}\n${id}\n${scope === undefined ? '0' : '1' + scope}`
+// `has` runs before verification, on the request's proof string, and scopes are the application's
+// own strings: either may hold any character, so fields are length-prefixed (one key per tuple).
+const keyOf = (proof: string, id: string, scope: string | undefined) => {
+  const s = scope === undefined ? '-' : `${String(scope).length}:${scope}`
+  return `${proof.length}:${proof}${id.length}:${id}${s}`
+}
 
 /**
  * A bounded cache of verified proofs; `maxEntries` 0 disables it.
