@@ -153,11 +153,14 @@ describe('proof matrix through customEndpointHelper and the wire states', () => 
   })
 
   it('the proof cache never lets a proof through for another id or after expiry', async () => {
-    const p = await signed(TEST_SECRET, { exp: Date.now() + 300 })
+    // Wide enough that a stalled, loaded machine still uses the proof before it expires; the wait
+    // below is measured from the expiry itself, not assumed.
+    const exp = Date.now() + 1_500
+    const p = await signed(TEST_SECRET, { exp })
     expect(await state(p)).toBe(WireState.Success) // now cached
     const other = (await saveImage(generateImage('png', { width: 3, height: 3, seed: 8 })))!
     expect(await state(p, { id: other.id })).toBe(WireState.InvalidProof)
-    await new Promise((r) => setTimeout(r, 350))
+    await new Promise((r) => setTimeout(r, Math.max(0, exp - Date.now()) + 50))
     expect(await state(p)).toBe(WireState.InvalidProof)
   })
 
