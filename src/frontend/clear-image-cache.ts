@@ -1,6 +1,6 @@
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
-import { getRuntime, settlePendingWrites } from './runtime.js'
+import { getRuntime, markEmptied, settlePendingWrites } from './runtime.js'
 
 /**
  * Empties both cache tiers (for example on logout). Returns `true`, or `null` on failure per the error mode.
@@ -13,6 +13,7 @@ import { getRuntime, settlePendingWrites } from './runtime.js'
 export async function clearImageCache(): Promise<true | null> {
   try {
     const runtime = getRuntime()
+    markEmptied(runtime)
     runtime.hot.clear()
     await settlePendingWrites(runtime)
     const store = await runtime.store()

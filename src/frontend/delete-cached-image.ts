@@ -1,6 +1,6 @@
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
-import { getRuntime, settlePendingWrites } from './runtime.js'
+import { getRuntime, markEmptied, settlePendingWrites } from './runtime.js'
 
 /**
  * Removes one image from both cache tiers (the next getImage fetches it). Unknown ids are fine.
@@ -15,6 +15,7 @@ export async function deleteCachedImage(id: string): Promise<true | null> {
   try {
     if (typeof id !== 'string' || id === '') throw new PixstoreError('RECORD_INVALID', 'id must be a non-empty string')
     const runtime = getRuntime()
+    markEmptied(runtime, id)
     runtime.hot.delete(id)
     await settlePendingWrites(runtime, id)
     const store = await runtime.store()

@@ -10,7 +10,7 @@ import { decryptToBlob, type KeyMaterial } from './decrypt-image.js'
 import { abortedError, signalOf } from './fetch/abort.js'
 import type { LoadResult } from './load-result.js'
 import { validateRecord } from './record-validation.js'
-import { getRuntime, type FrontendRuntime, type SharedLoad } from './runtime.js'
+import { cacheEpoch, getRuntime, type FrontendRuntime, type SharedLoad } from './runtime.js'
 import type { RefreshRecord } from './config.js'
 import { wireStateError } from './wire-state-error.js'
 
@@ -93,6 +93,7 @@ async function loadUncached(
   context: unknown,
   signal: AbortSignal,
 ): Promise<LoadResult> {
+  const epoch = cacheEpoch(runtime, record.id)
   await runtime.pendingWrites.get(record.id)
   const store = await runtime.store()
   let cached: CachedImage | undefined
@@ -110,7 +111,7 @@ async function loadUncached(
       const at = Date.now()
       const touched = at - cached.lastUsed >= runtime.config.frontendTouchIntervalMs
       if (touched) void touch(runtime, record.id, record.token, at)
-      runtime.hot.set(record.id, record.token, blob, touched ? at : cached.lastUsed)
+      if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(record.id, record.token, blob, touched ? at : cached.lastUsed)
       return { blob, source: store.kind, token: record.token, wireBytes: 0, decodeMs: 0, decryptMs }
     } catch (error) {
       if (!(error instanceof PixstoreError)) throw error
@@ -119,7 +120,7 @@ async function loadUncached(
     }
   }
   runtime.counters.misses++
-  return loadFromNetwork(runtime, store, record, material, context, signal)
+  return loadFromNetwork(runtime, store, record, material, context, signal, epoch)
 }
 
 async function loadFromNetwork(
@@ -129,6 +130,7 @@ async function loadFromNetwork(
   firstMaterial: KeyMaterial,
   context: unknown,
   signal: AbortSignal,
+  epoch: string,
 ): Promise<LoadResult> {
   let record = firstRecord
   let material = firstMaterial
@@ -177,8 +179,12 @@ async function loadFromNetwork(
     const decryptStarted = now()
     const blob = await decryptToBlob(ciphertext, key, runtime.config.imageFormats)
     const decryptMs = now() - decryptStarted
-    runtime.hot.set(record.id, token, blob, Date.now())
-    writeInBackground(runtime, store, record.id, token, ciphertext)
+    // Emptied while this load was in flight (logout, deleteCachedImage): the caller gets its image,
+    // the cache stays as the application left it.
+    if (cacheEpoch(runtime, record.id) === epoch) {
+      runtime.hot.set(record.id, token, blob, Date.now())
+      writeInBackground(runtime, store, record.id, token, ciphertext)
+    }
     return { blob, source: 'network', token, wireBytes: bytes.length, decodeMs, decryptMs }
   }
 }

@@ -33,6 +33,11 @@ export interface FrontendRuntime {
   readonly inflight: Map<string, SharedLoad>
   /** Cache writes still running, per id, so reads of the persistent tier see them. */
   readonly pendingWrites: Map<string, Promise<void>>
+  /**
+   * Bumped by clearImageCache (`all`) and deleteCachedImage (per id), so a load already in flight
+   * when the cache was emptied (say, at logout) returns its image but puts it back in neither tier.
+   */
+  readonly emptied: { all: number; ids: Map<string, number> }
   readonly counters: FrontendCounters
   store(): Promise<CacheStore>
   close(): void
@@ -75,6 +80,7 @@ function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetch
     hot: createHotTier(config.frontendHotTierMaxBytes),
     inflight: new Map(),
     pendingWrites: new Map(),
+    emptied: { all: 0, ids: new Map() },
     counters: { hits: 0, hotHits: 0, misses: 0, networkRequests: 0, cacheWriteErrors: 0 },
     store() {
       if (resolved?.isOpen()) return opened!
@@ -117,4 +123,20 @@ export async function settlePendingWrites(runtime: FrontendRuntime, id?: string)
     return
   }
   await Promise.allSettled([...runtime.pendingWrites.values()])
+}
+
+/** Which emptying of `id`'s cache entries a load sees; a load caches only if this is unchanged. */
+export function cacheEpoch(runtime: FrontendRuntime, id: string): string {
+  return `${runtime.emptied.all}:${runtime.emptied.ids.get(id) ?? 0}`
+}
+
+/** Records that the cache was emptied (of `id` only, or of everything), before the tiers are. */
+export function markEmptied(runtime: FrontendRuntime, id?: string): void {
+  const { emptied } = runtime
+  if (id === undefined) {
+    emptied.all++
+    emptied.ids.clear()
+  } else {
+    emptied.ids.set(id, (emptied.ids.get(id) ?? 0) + 1)
+  }
 }

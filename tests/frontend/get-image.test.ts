@@ -4,6 +4,7 @@ import { startImageServer, type ImageServer } from './helpers/image-server.js'
 import {
   cachedImageExists,
   clearImageCache,
+  createHttpFetcher,
   deleteCachedImage,
   getCacheStats,
   getImage,
@@ -125,6 +126,49 @@ describe('getImage tiers', () => {
     expect(await getCacheStats()).toMatchObject({ entries: 0, bytes: 0, hotEntries: 0 })
     expect((await getImageWithInfo(b))?.source).toBe('network')
     expect(server.requests.length - before).toBe(2)
+  })
+})
+
+describe('loads in flight when the cache is emptied', () => {
+  // The fetcher waits at a gate, so the clear or delete certainly lands while the load is in flight.
+  function gatedFrontend() {
+    let open!: () => void
+    let reached!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    const fetching = new Promise<void>((resolve) => (reached = resolve))
+    const http = createHttpFetcher({ endpointBaseUrl: server.baseUrl })
+    freshFrontend({}, async (record, context) => {
+      reached()
+      await gate
+      return http(record, context as undefined)
+    })
+    return { open, fetching }
+  }
+
+  it('clearImageCache (logout): a load that was in flight returns its image but refills neither tier', async () => {
+    const { open, fetching } = gatedFrontend()
+    const record = await server.save('clear-race', png(10))
+    const pending = getImage(record)
+    await fetching
+    expect(await clearImageCache()).toBe(true)
+    open()
+    expect(await blobBytes(await pending)).toEqual(png(10))
+    expect(await getCacheStats()).toMatchObject({ entries: 0, hotEntries: 0 })
+    expect(await cachedImageExists('clear-race')).toBe(false)
+  })
+
+  it('deleteCachedImage: a load of that id in flight does not put it back; other ids still cache', async () => {
+    const { open, fetching } = gatedFrontend()
+    const gone = await server.save('delete-race', png(11))
+    const kept = await server.save('delete-race-other', png(12))
+    const pending = Promise.all([getImage(gone), getImage(kept)])
+    await fetching
+    expect(await deleteCachedImage('delete-race')).toBe(true)
+    open()
+    await pending
+    expect(await cachedImageExists('delete-race')).toBe(false)
+    expect(await cachedImageExists('delete-race-other')).toBe(true)
+    expect(await getCacheStats()).toMatchObject({ entries: 1, hotEntries: 1 })
   })
 })
 
