@@ -46,12 +46,22 @@ export interface FrontendRuntime {
 // A blocked upgrade (another tab holding an old schema) must not stall images: fall back to memory.
 const OPEN_TIMEOUT_MS = 3000
 
+// Merely reading `indexedDB` throws a SecurityError in some contexts (opaque origins, storage
+// blocked): that is "no IndexedDB", not a failed image.
+function indexedDBPresent(): boolean {
+  try {
+    return Boolean((globalThis as { indexedDB?: unknown }).indexedDB)
+  } catch {
+    return false
+  }
+}
+
 function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetcher | undefined): FrontendRuntime {
   let opened: Promise<CacheStore> | undefined
   let resolved: CacheStore | undefined
   let closed = false
   const openStore = async (): Promise<CacheStore> => {
-    if (config.useIndexedDB && (globalThis as { indexedDB?: unknown }).indexedDB) {
+    if (config.useIndexedDB && indexedDBPresent()) {
       const attempt = openIndexedDBCacheStore({
         dbName: config.frontendDbName,
         dbVersion: config.frontendDbVersion,

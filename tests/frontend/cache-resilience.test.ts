@@ -149,6 +149,24 @@ describe('without IndexedDB', () => {
     }
   })
 
+  it('reading indexedDB itself throws (opaque origins, some privacy modes): falls back to memory', async () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB')!
+    Object.defineProperty(globalThis, 'indexedDB', {
+      configurable: true,
+      get() {
+        throw new DOMException('The operation is insecure.', 'SecurityError')
+      },
+    })
+    try {
+      freshFrontend({ endpointBaseUrl: server.baseUrl })
+      const record = await server.save('idb-getter-throws', png(77))
+      expect(await blobBytes(await getImage(record))).toEqual(png(77))
+      expect((await getCacheStats())!.store).toBe('memory')
+    } finally {
+      Object.defineProperty(globalThis, 'indexedDB', saved)
+    }
+  })
+
   it('open fails (blocked storage): falls back to memory', async () => {
     vi.spyOn(IDBFactory.prototype, 'open').mockImplementation(() => {
       throw new DOMException('The operation is insecure.', 'SecurityError')
