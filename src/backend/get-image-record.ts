@@ -28,7 +28,8 @@ export async function getImageRecord(id: string, options: GetImageRecordOptions 
   try {
     assertImageId(id)
     const state = await readyState()
-    const head = await state.storage.getHead(id)
+    // Records are handed to clients as the truth about an image: never from a head cache.
+    const head = await state.storage.getHead(id, Number.POSITIVE_INFINITY)
     if (!head) throw new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id')
     const key = await unwrapStoredKey(state, head)
     return await toImageRecord(state, id, head.token, key, head.iv, head.tag, options?.scope)

@@ -10,9 +10,12 @@ export const MAX_PROOF_LENGTH = 128
 
 const encoder = new TextEncoder()
 
-/** The bytes the MAC covers. `scope` undefined and `''` are different inputs. */
-export function proofMacInput(keyId: string, id: string, exp: number, scope: string | undefined): Uint8Array<ArrayBuffer> {
-  const fields = [PROOF_DOMAIN, PROOF_VERSION, keyId, id, String(exp), scope === undefined ? '0' : '1', scope ?? ''].map(
+/**
+ * The bytes the MAC covers. No scope (`undefined`, or `null` from JavaScript callers) and scope `''`
+ * are different inputs.
+ */
+export function proofMacInput(keyId: string, id: string, exp: number, scope: string | undefined | null): Uint8Array<ArrayBuffer> {
+  const fields = [PROOF_DOMAIN, PROOF_VERSION, keyId, id, String(exp), scope == null ? '0' : '1', scope ?? ''].map(
     (f) => encoder.encode(f),
   )
   const out = new Uint8Array(fields.reduce((n, f) => n + 4 + f.length, 0))

@@ -216,6 +216,9 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
       expect(await db.replace(id, makeVersion('b'), 0)).toBe(2_001)
       // No turn in between: a client that already holds token 2001 must not be told about 2000.
       expect((await other.getHead(id, 2_001))!.token).toBe(2_001)
+      // Infinity asks for a fresh read whatever is cached (what getImageRecord does).
+      expect(await db.replace(id, makeVersion('c'), 0)).toBe(2_002)
+      expect((await other.getHead(id, Number.POSITIVE_INFINITY))!.token).toBe(2_002)
     } finally {
       await other.close()
     }

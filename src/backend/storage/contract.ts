@@ -47,9 +47,9 @@ export interface StorageAdapter {
   get(id: string): Promise<StoredImage | null>
   /**
    * The current version without its ciphertext. An adapter may cache heads as long as a commit made
-   * through another adapter (another process) is seen from the next event-loop turn on; when the
-   * caller knows a token of at least `minToken` exists (a client presented it), a cached head older
-   * than that must not be returned.
+   * through another adapter (another process) is seen within one event-loop iteration; a cached head
+   * older than `minToken` must never be returned (a client presented a newer token; `Infinity`
+   * forces a fresh read).
    */
   getHead(id: string, minToken?: number): Promise<StoredImageHead | null>
   exists(id: string): Promise<boolean>

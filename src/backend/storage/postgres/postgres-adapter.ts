@@ -344,6 +344,8 @@ function parseUrl(value: unknown): { url: string; secrets: string[] } {
   } catch {
     // keep the raw form; it is redacted either way
   }
-  return { url, secrets: [url, password, parsed.password] }
+  // libpq also takes the password as a query parameter (`?password=…`).
+  const queryPassword = parsed.searchParams.get('password')
+  return { url, secrets: [url, password, parsed.password, ...(queryPassword ? [queryPassword] : [])] }
 }
 
