@@ -223,7 +223,9 @@ describe('without IndexedDB', () => {
       const record = await server.save('held-db', png(76))
       expect(await blobBytes(await getImage(record))).toEqual(png(76))
       expect((await getCacheStats())!.store).toBe('memory')
-      expect(performance.now() - started).toBeLessThan(1500)
+      // The open timeout is 3 s (runtime.ts): finishing clearly under it shows the 'blocked' event, not
+      // the timer, chose memory. 2.5 s leaves room for a loaded 2-core machine.
+      expect(performance.now() - started).toBeLessThan(2500)
     } finally {
       holder.close()
     }
