@@ -1,27 +1,14 @@
-import path from 'node:path'
 import vm from 'node:vm'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { buildCodecBrowserBundle } from './codec-browser-bundle.js'
 
 // The frontend bundle imports pixstore/codec, so the codec must bundle for browsers with no node:
 // import reachable and run where there is no process, Buffer or atob.
-const root = path.resolve(import.meta.dirname, '../..')
 let bundle: string
 let inputs: string[]
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [path.join(root, 'src/codec/index.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'PixstoreCodec',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  })
-  bundle = result.outputFiles[0]!.text
-  inputs = Object.keys(result.metafile.inputs)
+  ;({ text: bundle, inputs } = await buildCodecBrowserBundle())
 })
 
 function runInBrowserLikeContext(globals: Record<string, unknown>, script: string, prelude = ''): unknown {

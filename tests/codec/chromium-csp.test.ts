@@ -3,12 +3,10 @@
 // under a CSP without it, the codec falls back to TS with exactly one warning.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, type LaunchedChromium } from '../browser/launch-chromium.js'
+import { buildCodecBrowserBundle } from './codec-browser-bundle.js'
 
-const root = path.resolve(import.meta.dirname, '../..')
 
 // Runs in the page: every operation under 'wasm' then 'ts', results as plain data.
 const APP = `
@@ -43,16 +41,7 @@ let bundle = ''
 let server: http.Server
 let base = ''
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [path.join(root, 'src/codec/index.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'PixstoreCodec',
-    write: false,
-    logLevel: 'silent',
-  })
-  bundle = result.outputFiles[0]!.text
+  bundle = (await buildCodecBrowserBundle()).text
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const csp = url.searchParams.get('wasm') === '1' ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'"
