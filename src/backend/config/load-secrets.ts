@@ -1,6 +1,6 @@
 // Where the secret comes from: config, else PIXSTORE_SECRET, else a random one generated once in
 // `<dataDir>/secret` (mode 0600) and reused, so proofs survive restarts without any setup.
-import { mkdir, open, readFile } from 'node:fs/promises'
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { bytesToBase64Url } from '../../crypto/base64.js'
 import { randomBytes } from '../../crypto/aes-gcm.js'
@@ -33,27 +33,34 @@ async function readOrCreateFileSecret(dataDir: string): Promise<Uint8Array> {
   const dir = resolve(dataDir)
   const file = join(dir, 'secret')
   await mkdir(dir, { recursive: true, mode: 0o700 })
+  // Written whole to a private temporary file, then hard-linked into place: `link` fails if the
+  // secret exists, so of two processes starting together both end up with the first one's, and a
+  // crash or a full disk mid-write can never leave an empty or partial secret behind.
+  const temporary = join(dir, `secret.${bytesToBase64Url(randomBytes(6))}.tmp`)
   try {
-    // `wx` fails if the file exists: two processes starting together both end up with the first one's.
-    const handle = await open(file, 'wx', 0o600)
+    const handle = await open(temporary, 'wx', 0o600)
     try {
       await handle.writeFile(bytesToBase64Url(randomBytes(32)) + '\n')
       await handle.sync()
     } finally {
       await handle.close()
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    await link(temporary, file).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e
+    })
+  } finally {
+    await unlink(temporary).catch(() => {})
   }
-  for (let attempt = 0; ; attempt++) {
-    const text = (await readFile(file, 'utf8')).trim()
-    // Another process may have created the file a moment ago and not written it yet.
-    if (text.length === 0 && attempt < 50) {
-      await new Promise((r) => setTimeout(r, 20))
-      continue
-    }
-    return secretBytes(text, 'the secret file in dataDir')
+  const { mode } = await stat(file)
+  if ((mode & 0o077) !== 0) {
+    // Not fatal (the operator may have reasons), but worth saying once; the path and value stay out.
+    console.warn('[pixstore] the secret file in dataDir is readable by other users; restrict it to its owner (chmod 600)')
   }
+  const text = (await readFile(file, 'utf8')).trim()
+  if (text.length === 0) {
+    throw new PixstoreError('SECRET_INVALID', 'the secret file in dataDir is empty; restore it, or delete it to generate a new secret')
+  }
+  return secretBytes(text, 'the secret file in dataDir')
 }
 
 /**
