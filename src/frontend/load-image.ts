@@ -6,6 +6,8 @@ import { decodeWirePayload } from '../codec/index.js'
 import { PixstoreError } from '../shared/errors.js'
 import { WireState, type ImageRecord } from '../types/index.js'
 import { isQuotaError, type CacheStore, type CachedImage } from './cache/cache-store.js'
+import { materialTag } from './cache/hot-tier.js'
+import { bytesToBase64 } from '../crypto/base64.js'
 import { decryptToBlob, type KeyMaterial } from './decrypt-image.js'
 import { abortedError, signalOf } from './fetch/abort.js'
 import type { LoadResult } from './load-result.js'
@@ -27,7 +29,7 @@ const now = () => performance.now()
 export async function loadImage(record: ImageRecord, context: unknown): Promise<LoadResult & { shared: boolean }> {
   const material = validateRecord(record)
   const runtime = getRuntime()
-  const hot = runtime.hot.get(record.id, record.token)
+  const hot = runtime.hot.get(record.id, record.token, materialTag(record.meta))
   if (hot) {
     runtime.counters.hits++
     runtime.counters.hotHits++
@@ -111,7 +113,7 @@ async function loadUncached(
       const at = Date.now()
       const touched = at - cached.lastUsed >= runtime.config.frontendTouchIntervalMs
       if (touched) void touch(runtime, record.id, record.token, at)
-      if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(record.id, record.token, blob, touched ? at : cached.lastUsed)
+      if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(record.id, record.token, materialTag(record.meta), blob, touched ? at : cached.lastUsed)
       return { blob, source: store.kind, token: record.token, wireBytes: 0, decodeMs: 0, decryptMs }
     } catch (error) {
       if (!(error instanceof PixstoreError)) throw error
@@ -154,14 +156,18 @@ async function loadFromNetwork(
     const decodeMs = now() - decodeStarted
     let token: number
     let key: KeyMaterial
+    let keyTag: string
     let ciphertext: Uint8Array
     if (payload.state === WireState.Success) {
       token = record.token
       key = material
+      keyTag = materialTag(record.meta)
       ciphertext = payload.ciphertext
     } else if (payload.state === WireState.Updated) {
       token = payload.token
       key = { key: payload.key, iv: payload.iv, tag: payload.tag }
+      // As the backend's record for this version spells it, so that record hits the hot tier.
+      keyTag = materialTag({ key: bytesToBase64(payload.key), iv: bytesToBase64(payload.iv), tag: bytesToBase64(payload.tag) })
       ciphertext = payload.ciphertext
     } else {
       const refresh = (context as GetImageContext | undefined)?.refreshRecord ?? runtime.config.refreshRecord
@@ -182,7 +188,7 @@ async function loadFromNetwork(
     // Emptied while this load was in flight (logout, deleteCachedImage): the caller gets its image,
     // the cache stays as the application left it.
     if (cacheEpoch(runtime, record.id) === epoch) {
-      runtime.hot.set(record.id, token, blob, Date.now())
+      runtime.hot.set(record.id, token, keyTag, blob, Date.now())
       writeInBackground(runtime, store, record.id, token, ciphertext)
     }
     return { blob, source: 'network', token, wireBytes: bytes.length, decodeMs, decryptMs }

@@ -76,6 +76,29 @@ describe('getImage tiers', () => {
     }
   })
 
+  it('the hot tier answers only a record holding the key: id + token with another key get no plaintext', async () => {
+    freshFrontend({ endpointBaseUrl: server.baseUrl })
+    const image = png(4)
+    const record = await server.save('tiers-key', image)
+    await getImage(record)
+    await getCacheStats()
+    const otherKey = btoa(String.fromCharCode(...new Uint8Array(32).fill(9)))
+    const forged: ImageRecord = { ...record, meta: { ...record.meta, key: otherKey } }
+    await expect(getImage(forged)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' })
+    // The rightful record still gets its image (from memory or, after the forged call, the network).
+    expect(await blobBytes((await getImage(record))!)).toEqual(image)
+  })
+
+  it('an Updated answer fills the hot tier under the new version’s key, which the new record then hits', async () => {
+    freshFrontend({ endpointBaseUrl: server.baseUrl })
+    const oldRecord = await server.save('tiers-upd-hot', png(5))
+    const newRecord = await server.save(oldRecord.id, png(6))
+    expect((await getImageWithInfo(oldRecord))?.source).toBe('network') // Updated: new token and key
+    const info = await getImageWithInfo(newRecord)
+    expect(info?.source).toBe('hot')
+    expect(await blobBytes(info!.blob)).toEqual(png(6))
+  })
+
   it('a stale cached token is not served: the newer record goes to the endpoint', async () => {
     freshFrontend({ endpointBaseUrl: server.baseUrl, frontendHotTierMaxBytes: 0 })
     const oldImage = png(4)

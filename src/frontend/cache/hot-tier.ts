@@ -1,17 +1,27 @@
 // Decrypted Blobs in memory, so a repeated getImage of the same version costs no IndexedDB read and
 // no decryption. Plaintext lives here only (never persisted), bounded in bytes, least recently used
-// first out. One version per id: a newer token replaces the older one.
+// first out. One version per id: a newer token replaces the older one. A hit also needs the key
+// material the entry was decrypted with: the key is the capability, and id + token are not secret,
+// so a record without the right key gets no plaintext from memory either.
+import type { ImageMeta } from '../../types/index.js'
+
+/** Names a version's key material (the record's base64 meta), to match hot entries against records. */
+export function materialTag(meta: ImageMeta): string {
+  return `${meta.key}.${meta.iv}.${meta.tag}`
+}
 
 export interface HotEntry {
   token: number
+  /** {@link materialTag} of the key material that decrypted `blob`. */
+  material: string
   blob: Blob
   /** When this version's persistent `lastUsed` was last written, to throttle touches from hot hits. */
   touchedAt: number
 }
 
 export interface HotTier {
-  get(id: string, token: number): HotEntry | undefined
-  set(id: string, token: number, blob: Blob, touchedAt: number): void
+  get(id: string, token: number, material: string): HotEntry | undefined
+  set(id: string, token: number, material: string, blob: Blob, touchedAt: number): void
   delete(id: string): void
   clear(): void
   readonly bytes: number
@@ -32,19 +42,19 @@ export function createHotTier(maxBytes: number): HotTier {
   }
 
   return {
-    get(id, token) {
+    get(id, token, material) {
       const entry = entries.get(id)
-      if (!entry || entry.token !== token) return undefined
+      if (!entry || entry.token !== token || entry.material !== material) return undefined
       entries.delete(id)
       entries.set(id, entry)
       return entry
     },
-    set(id, token, blob, touchedAt) {
+    set(id, token, material, blob, touchedAt) {
       const old = entries.get(id)
       if (old && old.token > token) return
       remove(id)
       if (blob.size > maxBytes) return
-      entries.set(id, { token, blob, touchedAt })
+      entries.set(id, { token, material, blob, touchedAt })
       bytes += blob.size
       for (const key of entries.keys()) {
         if (bytes <= maxBytes) break
