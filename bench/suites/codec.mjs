@@ -9,6 +9,7 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import { Bench } from 'tinybench'
 import * as peer from 'pixstore-v3/shared/wire-encoder.js'
+import { fill } from '../lib/bench-bytes.mjs'
 
 const codecUrl = new URL('../../dist/codec/index.js', import.meta.url)
 const autoChoiceFile = new URL('../../src/codec/auto-choice.generated.ts', import.meta.url)
@@ -32,16 +33,6 @@ let sink = 0
 // to the next one.
 v8.setFlagsFromString('--expose-gc')
 const collect = vm.runInNewContext('gc')
-
-function fill(length, seed) {
-  const out = new Uint8Array(length)
-  let x = seed
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    out[i] = x >>> 24
-  }
-  return out
-}
 
 function batchSize(fn) {
   let calls = 0

@@ -13,32 +13,13 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { crc32 } from 'node:zlib'
+import { pngOfSize } from '../lib/bench-bytes.mjs'
 
 const here = fileURLToPath(import.meta.url)
 const root = path.resolve(path.dirname(here), '../..')
 const IMAGE_BYTES = 10 * 1024
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5)
 const CONNECTIONS = 32
-
-/** A decodable PNG of exactly `size` bytes: the demo's generator, padded by a private ancillary chunk. */
-async function pngOfSize(size) {
-  const { generateImage } = await import(pathToFileURL(path.join(root, 'demo/sample-images.mjs')).href)
-  const png = generateImage('png', { width: 40, height: 40, seed: 7 })
-  const pad = size - png.length - 12
-  if (pad < 0) throw new Error('base PNG larger than the target size')
-  const chunk = new Uint8Array(12 + pad)
-  const view = new DataView(chunk.buffer)
-  view.setUint32(0, pad)
-  chunk.set(new TextEncoder().encode('pxPd'), 4) // lower-case first letter: ancillary, safe to ignore
-  view.setUint32(8 + pad, crc32(chunk.subarray(4, 8 + pad)))
-  const iend = png.length - 12
-  const out = new Uint8Array(size)
-  out.set(png.subarray(0, iend), 0)
-  out.set(chunk, iend)
-  out.set(png.subarray(iend), iend + chunk.length)
-  return out
-}
 
 // ---------- child: one backend instance ----------
 async function serve() {

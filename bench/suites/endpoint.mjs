@@ -14,8 +14,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { crc32 } from 'node:zlib'
 import autocannon from 'autocannon'
+import { pngOfSize } from '../lib/bench-bytes.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3)
@@ -26,23 +26,6 @@ const SIZES = [
   ['1 MiB', 1024 * 1024],
 ]
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
-
-/** A decodable PNG of exactly `size` bytes: a demo sample padded with a private ancillary chunk. */
-async function pngOfSize(size) {
-  const { generateImage } = await import(pathToFileURL(path.join(root, 'demo/sample-images.mjs')).href)
-  const png = generateImage('png', { width: 32, height: 32, seed: 11 })
-  const pad = size - png.length - 12
-  if (pad < 0) throw new Error('base PNG larger than the target size')
-  const body = new Uint8Array(4 + pad)
-  body.set([0x70, 0x78, 0x50, 0x64]) // 'pxPd': private, ancillary, safe to copy
-  for (let i = 4; i < body.length; i++) body[i] = (i * 2654435761) >>> 24
-  const chunk = Buffer.alloc(12 + pad)
-  chunk.writeUInt32BE(pad, 0)
-  chunk.set(body, 4)
-  chunk.writeUInt32BE(crc32(body), 8 + pad)
-  const iend = png.length - 12
-  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)])
-}
 
 // Each server script prints one JSON line { port, path, headers } once it is ready to serve.
 const SERVERS = {

@@ -9,6 +9,7 @@
 // point. Run alone: `npm run build && node bench/suites/frontend.mjs`. Imports the built dist/.
 import 'fake-indexeddb/auto'
 import http from 'node:http'
+import { fill } from '../lib/bench-bytes.mjs'
 
 globalThis.window ??= globalThis // pixstore 3.2.1's frontend reads window.crypto
 
@@ -25,14 +26,10 @@ const SIZES = [
 const CACHE_LIMIT = 50
 const ROUTE = '/pixstore-image'
 
-function fill(length, seed) {
-  const out = new Uint8Array(length)
-  let x = seed
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    out[i] = x >>> 24
-  }
-  out.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) // a PNG signature; content is opaque to both
+/** Pseudo-random image bytes behind a PNG signature; their content is opaque to both contenders. */
+function fakePng(length, seed) {
+  const out = fill(length, seed)
+  out.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
   return out
 }
 
@@ -49,7 +46,7 @@ async function startEndpoint() {
     if (!plaintexts.has(size.bytes)) {
       const p = new Uint8Array(size.bytes + 1)
       p[0] = 1 // png
-      p.set(fill(size.bytes, size.bytes), 1)
+      p.set(fakePng(size.bytes, size.bytes), 1)
       plaintexts.set(size.bytes, p)
     }
     return plaintexts.get(size.bytes)
