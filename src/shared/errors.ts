@@ -47,7 +47,8 @@ export type PixstoreErrorCode =
   | 'STORAGE_ERROR'
   | 'STORAGE_UNAVAILABLE'
   | 'NOT_INITIALIZED'
-  | 'CONFIG_INVALID'
+  | 'CONFIG_INVALID' // a setting: a config key, PIXSTORE_* variable, setCodec / setErrorHandlingMode value
+  | 'ARGUMENT_INVALID' // an argument of an operation (a scope, an option object), not a setting
   | 'ENDPOINT_ERROR'
   // frontend
   | 'FETCH_FAILED'
