@@ -3,6 +3,7 @@
 import { PixstoreError } from '../../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
+import { DEFAULT_ENDPOINT_HOST, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
 import type { StorageConfig } from '../storage/create-storage.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
@@ -75,9 +76,9 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   maxImageBytes: 25 * 1024 * 1024,
   proofTtlMs: 5 * 60_000,
   defaultEndpointEnabled: true,
-  defaultEndpointRoute: '/pixstore-image',
-  defaultEndpointListenHost: '127.0.0.1',
-  defaultEndpointListenPort: 3001,
+  defaultEndpointRoute: DEFAULT_ENDPOINT_ROUTE,
+  defaultEndpointListenHost: DEFAULT_ENDPOINT_HOST,
+  defaultEndpointListenPort: DEFAULT_ENDPOINT_PORT,
   accessControlAllowOrigin: undefined,
   errorHandlingMode: 'hybrid',
   proofCacheSize: 10_000,
