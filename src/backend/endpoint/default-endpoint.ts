@@ -43,6 +43,10 @@ export async function startDefaultEndpoint(): Promise<EndpointAddress | null> {
         if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
         else socket.destroy()
       })
+      // A connection with no progress either way for this long is destroyed (node's socket timeout
+      // with no 'timeout' listener): a client that never reads its response cannot hold the socket,
+      // and the response's buffers, forever.
+      s.timeout = state.config.defaultEndpointTimeoutMs
       server = s
       listening = new Promise<AddressInfo>((resolve, reject) => {
         s.once('error', reject)
