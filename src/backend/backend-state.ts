@@ -3,8 +3,8 @@
 import { PixstoreError } from '../shared/errors.js'
 import type { ResolvedBackendConfig } from './config/backend-config.js'
 import type { Keyring } from './config/keyring.js'
-import type { CiphertextCache } from './images/ciphertext-cache.js'
-import type { ProofCache } from './images/proof-cache.js'
+import type { CiphertextCache } from './serve/ciphertext-cache.js'
+import type { ProofCache } from './serve/proof-cache.js'
 import type { StorageAdapter } from './storage/contract.js'
 
 export interface BackendState {

@@ -1,17 +1,21 @@
-import { WireState } from '../types/index.js'
 import { readyState } from './backend-state.js'
-import { parseClientToken, wireResponse } from './images/wire-response.js'
+import { joinFrame } from './serve/frame.js'
+import { serveImage } from './serve/serve-image.js'
 
 /** Options of {@link customEndpointHelper}. */
 export interface CustomEndpointOptions {
-  /** The scope the proof must have been issued for (`getImageRecord(id, { scope })`). */
+  /**
+   * The scope the proof must have been issued for (`getImageRecord(id, { scope })`): a string, or
+   * absent. Anything else (`null` included) answers InternalError.
+   */
   scope?: string
 }
 
 /**
  * The wire payload for one request, for serving images from your own route (Express, Fastify,
  * Hono, WebSocket, gRPC...). Verifies the proof first; errors come back as states, never throws.
- * Works whether or not the built-in endpoint runs.
+ * Works whether or not the built-in endpoint runs. The payload is one buffer, so each call copies
+ * the image once; the Express and fetch adapters write the shared stored bytes instead.
  *
  * @example
  * ```ts
@@ -28,15 +32,6 @@ export async function customEndpointHelper(
   statelessProof: string | undefined | null,
   options: CustomEndpointOptions = {},
 ): Promise<Uint8Array> {
-  let wire
-  try {
-    wire = await wireResponse(await readyState(), imageId, parseClientToken(clientToken), statelessProof, options?.scope)
-  } catch {
-    return Uint8Array.of(WireState.InternalError)
-  }
-  if (!wire.body) return wire.header
-  const out = new Uint8Array(wire.header.length + wire.body.length)
-  out.set(wire.header, 0)
-  out.set(wire.body, wire.header.length)
-  return out
+  const scope = options !== null && typeof options === 'object' && Object.hasOwn(options, 'scope') ? options.scope : undefined
+  return joinFrame(await serveImage(readyState(), { id: imageId, token: clientToken, proof: statelessProof, scope }))
 }

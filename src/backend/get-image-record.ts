@@ -1,17 +1,27 @@
+import { checkScope } from '../crypto/proof-scope.js'
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
 import type { ImageRecord } from '../types/index.js'
 import { readyState } from './backend-state.js'
 import { assertImageId } from './images/image-id.js'
-import { toImageRecord, unwrapStoredKey } from './images/image-record.js'
+import { toImageRecord } from './images/image-record.js'
+import { unwrapStoredKey } from './images/stored-key.js'
 
 /** Options of {@link getImageRecord}. */
 export interface GetImageRecordOptions {
   /**
    * Binds the proof to a scope (e.g. a user id). Only a custom endpoint that passes the same scope
-   * to `customEndpointHelper` accepts it; the built-in endpoint accepts unscoped proofs only.
+   * to `customEndpointHelper` accepts it; the built-in endpoint accepts unscoped proofs only. A string
+   * of at most 512 characters, or absent; anything else (`null` included) is `ARGUMENT_INVALID`.
    */
   scope?: string
+}
+
+function scopeOption(options: unknown): string | undefined {
+  if (options === undefined) return undefined
+  if (options === null || typeof options !== 'object') throw new PixstoreError('ARGUMENT_INVALID', 'getImageRecord options must be an object')
+  // Own property only: a polluted Object.prototype must not scope (or unscope) every proof.
+  return checkScope(Object.hasOwn(options, 'scope') ? (options as { scope?: unknown }).scope : undefined)
 }
 
 /**
@@ -24,15 +34,15 @@ export interface GetImageRecordOptions {
  * })
  * ```
  */
-export async function getImageRecord(id: string, options: GetImageRecordOptions = {}): Promise<ImageRecord | null> {
+export async function getImageRecord(id: string, options?: GetImageRecordOptions): Promise<ImageRecord | null> {
   try {
     assertImageId(id)
     const state = await readyState()
     // Records are handed to clients as the truth about an image: never from a head cache.
     const head = await state.storage.getHead(id, Number.POSITIVE_INFINITY)
     if (!head) throw new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id')
-    const key = await unwrapStoredKey(state, head)
-    return await toImageRecord(state, id, head.token, key, head.iv, head.tag, options?.scope)
+    const key = await unwrapStoredKey(state.keyring, head)
+    return await toImageRecord(state, id, head.token, key, head.iv, head.tag, scopeOption(options))
   } catch (e) {
     return handleError(e)
   }

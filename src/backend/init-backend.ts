@@ -5,8 +5,8 @@ import { resolveBackendConfig, type PixstoreBackendConfig } from './config/backe
 import { createKeyring } from './config/keyring.js'
 import { loadSecrets } from './config/load-secrets.js'
 import { startDefaultEndpoint, stopDefaultEndpoint } from './endpoint/default-endpoint.js'
-import { createCiphertextCache } from './images/ciphertext-cache.js'
-import { createProofCache } from './images/proof-cache.js'
+import { createCiphertextCache } from './serve/ciphertext-cache.js'
+import { createProofCache } from './serve/proof-cache.js'
 import { createStorage } from './storage/create-storage.js'
 
 async function build(config: PixstoreBackendConfig | undefined, previous: Promise<BackendState> | null): Promise<BackendState> {

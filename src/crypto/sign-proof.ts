@@ -1,6 +1,7 @@
 import { PixstoreError } from '../shared/errors.js'
 import { bytesToBase64Url } from './base64.js'
 import { PROOF_VERSION, proofMacInput } from './proof-format.js'
+import { checkScope } from './proof-scope.js'
 import type { SecretKeys } from './secret-keys.js'
 
 /** What a proof authorises: one image id, until `exp` (ms since epoch), optionally for one scope. */
@@ -11,7 +12,8 @@ export interface ProofClaims {
 }
 
 /**
- * Signs a stateless proof `v1.<keyId>.<exp>.<mac>` (HMAC-SHA-256, base64url).
+ * Signs a stateless proof `v1.<keyId>.<exp>.<mac>` (HMAC-SHA-256, base64url). A bad expiry or
+ * scope is `ARGUMENT_INVALID` (a call argument, not a setting).
  *
  * @example
  * ```ts
@@ -19,9 +21,9 @@ export interface ProofClaims {
  * ```
  */
 export async function signProof(keys: Pick<SecretKeys, 'keyId' | 'proofKey'>, claims: ProofClaims): Promise<string> {
-  const { id, exp, scope } = claims
-  if (!Number.isSafeInteger(exp) || exp < 0) throw new PixstoreError('CONFIG_INVALID', 'proof expiry must be an integer (ms)')
-  if (scope !== undefined && typeof scope !== 'string') throw new PixstoreError('CONFIG_INVALID', 'proof scope must be a string')
+  const { id, exp } = claims
+  if (!Number.isSafeInteger(exp) || exp < 0) throw new PixstoreError('ARGUMENT_INVALID', 'proof expiry must be a non-negative integer (ms)')
+  const scope = checkScope(claims.scope)
   const mac = await globalThis.crypto.subtle.sign('HMAC', keys.proofKey, proofMacInput(keys.keyId, id, exp, scope))
   return `${PROOF_VERSION}.${keys.keyId}.${exp}.${bytesToBase64Url(new Uint8Array(mac))}`
 }

@@ -2,7 +2,9 @@
 // endpoint's behaviour. Typed with node:http's request/response (which Express's extend) so using
 // it does not require @types/express.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { configFunction, configString, readConfig } from '../../shared/config-reader.js'
 import { answerMethodNotAllowed, answerPreflight, serveImageRequest } from '../endpoint/http-handler.js'
+import { decodeIdSegment } from '../serve/http-fields.js'
 
 /** Options of {@link pixstoreExpress}. */
 export interface PixstoreExpressOptions {
@@ -10,9 +12,10 @@ export interface PixstoreExpressOptions {
   accessControlAllowOrigin?: string
   /**
    * The scope proofs must carry, from the request (e.g. the logged-in user's id set by your auth
-   * middleware). Pair with `getImageRecord(id, { scope })`. Default none.
+   * middleware); may be async. Pair with `getImageRecord(id, { scope })`. A result that is neither
+   * a string nor `undefined` answers InternalError. Default none.
    */
-  scope?: (req: IncomingMessage & { [key: string]: any }) => string | undefined
+  scope?: (req: IncomingMessage & { [key: string]: any }) => string | undefined | Promise<string | undefined>
 }
 
 type ExpressLikeRequest = IncomingMessage & { params?: Record<string, string>; originalUrl?: string }
@@ -20,17 +23,13 @@ type ExpressLikeRequest = IncomingMessage & { params?: Record<string, string>; o
 function idFromUrl(url: string): string {
   const q = url.indexOf('?')
   const path = q === -1 ? url : url.slice(0, q)
-  const raw = path.startsWith('/') ? path.slice(1) : path
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    return raw // not a valid id: refused downstream with a state byte
-  }
+  return decodeIdSegment(path.startsWith('/') ? path.slice(1) : path)
 }
 
 /**
  * Express middleware answering `GET …/:id` with a wire payload. Mount it under a path, or use it on
- * a route with an `:id` parameter after your own auth middleware.
+ * a route with an `:id` parameter after your own auth middleware. Options are read from own
+ * properties only; an unknown key is `CONFIG_INVALID`.
  *
  * @example
  * ```ts
@@ -41,7 +40,9 @@ function idFromUrl(url: string): string {
  * ```
  */
 export function pixstoreExpress(options: PixstoreExpressOptions = {}) {
-  const allowOrigin = options.accessControlAllowOrigin
+  const o = readConfig(options, ['accessControlAllowOrigin', 'scope'] as const, 'pixstoreExpress options')
+  const allowOrigin = o.accessControlAllowOrigin === undefined ? undefined : configString('accessControlAllowOrigin', o.accessControlAllowOrigin)
+  const scope = o.scope === undefined ? undefined : configFunction<(req: IncomingMessage) => unknown>('scope', o.scope)
   return function pixstoreMiddleware(req: ExpressLikeRequest, res: ServerResponse, _next?: (err?: unknown) => void): void {
     res.on('error', () => {})
     if (req.method === 'OPTIONS') return answerPreflight(res, allowOrigin)
@@ -49,6 +50,6 @@ export function pixstoreExpress(options: PixstoreExpressOptions = {}) {
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     const id = typeof req.params?.id === 'string' ? req.params.id : idFromUrl(url)
-    serveImageRequest(req, res, id, q === -1 ? undefined : url.slice(q + 1), { allowOrigin, scope: options.scope })
+    serveImageRequest(req, res, id, q === -1 ? undefined : url.slice(q + 1), { allowOrigin, scope })
   }
 }

@@ -3,6 +3,7 @@
 import { PixstoreError } from '../../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
+import { DEFAULT_ENDPOINT_HOST, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
 import type { StorageConfig } from '../storage/create-storage.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
@@ -34,6 +35,11 @@ export interface PixstoreBackendConfig {
   defaultEndpointListenHost?: string
   /** Listen port (0 = any free port). Default 3001. */
   defaultEndpointListenPort?: number
+  /**
+   * The built-in endpoint drops a connection on which nothing was read or written for this long (ms),
+   * e.g. a client that stopped reading its response. Default 30,000.
+   */
+  defaultEndpointTimeoutMs?: number
   /** CORS `Access-Control-Allow-Origin`. Default none: only same-origin pages may read responses. */
   accessControlAllowOrigin?: string
   /** Error handling mode of public calls. Default `hybrid`. */
@@ -60,6 +66,7 @@ export interface ResolvedBackendConfig {
   defaultEndpointRoute: string
   defaultEndpointListenHost: string
   defaultEndpointListenPort: number
+  defaultEndpointTimeoutMs: number
   accessControlAllowOrigin: string | undefined
   errorHandlingMode: ErrorHandlingMode
   proofCacheSize: number
@@ -75,9 +82,10 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   maxImageBytes: 25 * 1024 * 1024,
   proofTtlMs: 5 * 60_000,
   defaultEndpointEnabled: true,
-  defaultEndpointRoute: '/pixstore-image',
-  defaultEndpointListenHost: '127.0.0.1',
-  defaultEndpointListenPort: 3001,
+  defaultEndpointRoute: DEFAULT_ENDPOINT_ROUTE,
+  defaultEndpointListenHost: DEFAULT_ENDPOINT_HOST,
+  defaultEndpointListenPort: DEFAULT_ENDPOINT_PORT,
+  defaultEndpointTimeoutMs: 30_000,
   accessControlAllowOrigin: undefined,
   errorHandlingMode: 'hybrid',
   proofCacheSize: 10_000,
@@ -155,6 +163,7 @@ export function resolveBackendConfig(config: PixstoreBackendConfig = {}): Resolv
     if (!Number.isInteger(p) || p < 0 || p > 65535) invalid('defaultEndpointListenPort must be an integer from 0 to 65535')
     c.defaultEndpointListenPort = p
   }
+  if (v.defaultEndpointTimeoutMs !== undefined) c.defaultEndpointTimeoutMs = positiveInt('defaultEndpointTimeoutMs', v.defaultEndpointTimeoutMs, 3_600_000)
   if (v.accessControlAllowOrigin !== undefined) {
     const o = v.accessControlAllowOrigin
     if (typeof o !== 'string' || o === '' || /[\r\n\0]/.test(o)) invalid('accessControlAllowOrigin must be an origin such as "https://app.example" or "*"')

@@ -2,6 +2,7 @@
 // To expose it, set `defaultEndpointListenHost: '0.0.0.0'` or, better, put it behind your reverse proxy.
 import http, { type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { describeCause } from '../../shared/describe-cause.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { handleError } from '../../shared/error-handling.js'
 import { readyState } from '../backend-state.js'
@@ -42,6 +43,10 @@ export async function startDefaultEndpoint(): Promise<EndpointAddress | null> {
         if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
         else socket.destroy()
       })
+      // A connection with no progress either way for this long is destroyed (node's socket timeout
+      // with no 'timeout' listener): a client that never reads its response cannot hold the socket,
+      // and the response's buffers, forever.
+      s.timeout = state.config.defaultEndpointTimeoutMs
       server = s
       listening = new Promise<AddressInfo>((resolve, reject) => {
         s.once('error', reject)
@@ -60,7 +65,7 @@ export async function startDefaultEndpoint(): Promise<EndpointAddress | null> {
     try {
       address = await listening
     } catch (cause) {
-      throw new PixstoreError('ENDPOINT_ERROR', `the built-in endpoint could not listen on ${host}:${port}`, { cause })
+      throw new PixstoreError('ENDPOINT_ERROR', `the built-in endpoint could not listen on ${host}:${port} (${describeCause(cause)})`, { cause })
     }
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
     return { host: address.address, port: address.port, url: `http://${shownHost}:${address.port}${route}` }
@@ -88,9 +93,4 @@ export async function stopDefaultEndpoint(): Promise<void> {
     s.close(() => resolve())
     s.closeAllConnections()
   })
-}
-
-/** True while the built-in endpoint is listening or starting. */
-export function isDefaultEndpointRunning(): boolean {
-  return server !== null
 }

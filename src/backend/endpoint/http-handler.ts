@@ -2,9 +2,11 @@
 // 200 + a wire frame for every GET on the route (error states inside), 404 off the route, 405 for
 // other methods, and never lets an exception escape (a failure becomes InternalError or a 4xx).
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { WireState } from '../../types/index.js'
+import { PROOF_HEADER, TOKEN_HEADER } from '../../shared/protocol.js'
 import { readyState } from '../backend-state.js'
-import { parseClientToken, wireResponse, type WireResponse } from '../images/wire-response.js'
+import { frameLength, internalErrorFrame, type Frame } from '../serve/frame.js'
+import { ALLOWED_METHODS, corsHeaders, decodeIdSegment, frameHeaders, preflightHeaders, tokenFromQuery } from '../serve/http-fields.js'
+import { serveImage } from '../serve/serve-image.js'
 
 /** Options of {@link createHttpHandler}. */
 export interface HttpHandlerOptions {
@@ -12,31 +14,12 @@ export interface HttpHandlerOptions {
   route: string
   /** CORS origin to allow; none by default. */
   allowOrigin?: string | undefined
-  /** A scope the proofs must carry (custom setups); the built-in endpoint uses none. */
-  scope?: (req: IncomingMessage) => string | undefined
-}
-
-const ALLOW_HEADERS = 'x-pixstore-proof, x-pixstore-token'
-
-function queryToken(query: string): string | undefined {
-  for (const part of query.split('&')) {
-    if (part.startsWith('token=')) return part.slice(6)
-  }
-  return undefined
+  /** A scope the proofs must carry (custom setups); may return a Promise. The built-in endpoint uses none. */
+  scope?: ((req: IncomingMessage) => unknown) | undefined
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
-}
-
-function decodeId(raw: string): string {
-  if (!raw.includes('%')) return raw
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    // Malformed %-encoding: keep the raw text, which is not a valid id and will be refused as such.
-    return raw
-  }
 }
 
 function plain(res: ServerResponse, status: number, text: string, extra?: Record<string, string>): void {
@@ -44,26 +27,18 @@ function plain(res: ServerResponse, status: number, text: string, extra?: Record
   res.end(text)
 }
 
-/** Writes a wire response: header and stored ciphertext as two corked chunks (no joined copy). */
-export function writeWire(res: ServerResponse, wire: WireResponse, allowOrigin: string | undefined): void {
-  const length = wire.header.length + (wire.body ? wire.body.length : 0)
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/octet-stream',
-    'content-length': length,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  }
-  if (allowOrigin) {
-    headers['access-control-allow-origin'] = allowOrigin
-    if (allowOrigin !== '*') headers.vary = 'Origin'
-  }
-  res.writeHead(200, headers)
-  if (wire.body && wire.body.length > 0) {
+/**
+ * Writes a frame: header and stored ciphertext as two corked chunks. Neither is copied: every
+ * response of one version writes the same ciphertext buffer.
+ */
+export function writeFrame(res: ServerResponse, frame: Frame, allowOrigin: string | undefined): void {
+  res.writeHead(200, frameHeaders(frameLength(frame), allowOrigin))
+  if (frame.body && frame.body.length > 0) {
     res.cork()
-    res.write(wire.header)
-    res.end(wire.body)
+    res.write(frame.header)
+    res.end(frame.body)
   } else {
-    res.end(wire.header)
+    res.end(frame.header)
   }
 }
 
@@ -78,44 +53,31 @@ export function serveImageRequest(
   query: string | undefined,
   options: Pick<HttpHandlerOptions, 'allowOrigin' | 'scope'>,
 ): void {
-  const tokenText = firstHeader(req.headers['x-pixstore-token']) ?? (query === undefined ? undefined : queryToken(query))
-  const proof = firstHeader(req.headers['x-pixstore-proof'])
-  let scope: string | undefined
-  try {
-    scope = options.scope?.(req)
-  } catch {
-    scope = undefined
-    return writeWire(res, { state: WireState.InternalError, header: Uint8Array.of(WireState.InternalError), body: null }, options.allowOrigin)
-  }
-  readyState()
-    .then((state) => wireResponse(state, id, parseClientToken(tokenText), proof, scope))
-    .catch(() => ({ state: WireState.InternalError, header: Uint8Array.of(WireState.InternalError), body: null }) as WireResponse)
-    .then((wire) => {
-      if (!res.destroyed && !res.headersSent) writeWire(res, wire, options.allowOrigin)
+  const scopeOf = options.scope
+  serveImage(readyState(), {
+    id,
+    token: firstHeader(req.headers[TOKEN_HEADER]) ?? tokenFromQuery(query),
+    proof: firstHeader(req.headers[PROOF_HEADER]),
+    resolveScope: scopeOf ? () => scopeOf(req) : undefined,
+  })
+    .then((frame) => {
+      if (!res.destroyed && !res.headersSent) writeFrame(res, frame, options.allowOrigin)
     })
-    .catch(() => res.destroy())
+    .catch((e) => {
+      if (!res.headersSent) writeFrame(res, internalErrorFrame(e), options.allowOrigin)
+      else res.destroy()
+    })
 }
 
 /** Answers a CORS preflight (204); CORS headers only when an origin is configured. */
 export function answerPreflight(res: ServerResponse, allowOrigin: string | undefined): void {
-  res.writeHead(204, {
-    ...(allowOrigin
-      ? {
-          'access-control-allow-origin': allowOrigin,
-          ...(allowOrigin !== '*' ? { vary: 'Origin' } : {}),
-          'access-control-allow-methods': 'GET, OPTIONS',
-          'access-control-allow-headers': ALLOW_HEADERS,
-          'access-control-max-age': '600',
-        }
-      : {}),
-    'content-length': 0,
-  })
+  res.writeHead(204, { ...preflightHeaders(allowOrigin), 'content-length': 0 })
   res.end()
 }
 
 /** 405 with the Allow header. */
 export function answerMethodNotAllowed(res: ServerResponse, allowOrigin: string | undefined): void {
-  plain(res, 405, 'Method not allowed', { allow: 'GET, OPTIONS', ...(allowOrigin ? { 'access-control-allow-origin': allowOrigin } : {}) })
+  plain(res, 405, 'Method not allowed', { allow: ALLOWED_METHODS, ...corsHeaders(allowOrigin) })
 }
 
 /**
@@ -142,7 +104,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       if (req.method === 'OPTIONS') return answerPreflight(res, allowOrigin)
       if (req.method !== 'GET') return answerMethodNotAllowed(res, allowOrigin)
       const rawId = path.length > prefix.length ? path.slice(prefix.length) : ''
-      serveImageRequest(req, res, decodeId(rawId), q === -1 ? undefined : url.slice(q + 1), options)
+      serveImageRequest(req, res, decodeIdSegment(rawId), q === -1 ? undefined : url.slice(q + 1), options)
     } catch {
       if (!res.headersSent) plain(res, 400, 'Bad request')
       else res.destroy()

@@ -2,6 +2,7 @@
 // format (sniffed from the bytes by file-type, never trusted from a name).
 import { readFile, stat } from 'node:fs/promises'
 import { fileTypeFromBuffer } from 'file-type'
+import { describeCause } from '../../shared/describe-cause.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { formatToByte } from '../../shared/image-formats.js'
 
@@ -51,6 +52,6 @@ export async function readImageFile(path: unknown, maxImageBytes: number): Promi
     return await readFile(path)
   } catch (e) {
     if (e instanceof PixstoreError) throw e
-    throw new PixstoreError('IMAGE_FILE_UNREADABLE', 'image file could not be read', { cause: e })
+    throw new PixstoreError('IMAGE_FILE_UNREADABLE', `image file could not be read (${describeCause(e)})`, { cause: e })
   }
 }

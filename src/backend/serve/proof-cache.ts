@@ -9,8 +9,10 @@ export interface ProofCache {
 
 // `has` runs before verification, on the request's proof string, and scopes are the application's
 // own strings: either may hold any character, so fields are length-prefixed (one key per tuple).
-const keyOf = (proof: string, id: string, scope: string | undefined) => {
-  const s = scope === undefined ? '-' : `${String(scope).length}:${scope}`
+// The scope part follows the MAC's own rule (proofMacInput): a string is a scope, anything else is
+// "no scope"; never String(scope), which would make `null` (no scope to the MAC) and `"null"` one key.
+const keyOf = (proof: string, id: string, scope: unknown) => {
+  const s = typeof scope === 'string' ? `${scope.length}:${scope}` : '-'
   return `${proof.length}:${proof}${id.length}:${id}${s}`
 }
 

@@ -1,0 +1,62 @@
+// The HTTP side of the protocol, shared by the node:http handler (built-in endpoint, Express) and the
+// fetch handler: how the id and token are read from a request, and the response and CORS headers.
+import { PROOF_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM, WIRE_CONTENT_TYPE } from '../../shared/protocol.js'
+
+/** Methods an image route answers. */
+export const ALLOWED_METHODS = 'GET, OPTIONS'
+
+/**
+ * The image id from a raw path segment: %-decoded; malformed encoding stays raw (it is not a valid id
+ * and is refused as such, with a state byte).
+ *
+ * @example
+ * ```ts
+ * decodeIdSegment('avatars%3AQm9') // 'avatars:Qm9'
+ * ```
+ */
+export function decodeIdSegment(raw: string): string {
+  if (!raw.includes('%')) return raw
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
+
+/** The token from a raw query string (`a=1&token=5`), as text; `undefined` when absent. */
+export function tokenFromQuery(query: string | undefined): string | undefined {
+  if (query === undefined) return undefined
+  const prefix = TOKEN_QUERY_PARAM + '='
+  for (const part of query.split('&')) {
+    if (part.startsWith(prefix)) return part.slice(prefix.length)
+  }
+  return undefined
+}
+
+/** CORS headers of every answer when an origin is configured (none otherwise). */
+export function corsHeaders(allowOrigin: string | undefined): Record<string, string> {
+  if (!allowOrigin) return {}
+  return allowOrigin === '*' ? { 'access-control-allow-origin': allowOrigin } : { 'access-control-allow-origin': allowOrigin, vary: 'Origin' }
+}
+
+/** Headers of a CORS preflight answer (204). */
+export function preflightHeaders(allowOrigin: string | undefined): Record<string, string> {
+  if (!allowOrigin) return {}
+  return {
+    ...corsHeaders(allowOrigin),
+    'access-control-allow-methods': ALLOWED_METHODS,
+    'access-control-allow-headers': `${PROOF_HEADER}, ${TOKEN_HEADER}`,
+    'access-control-max-age': '600',
+  }
+}
+
+/** Headers of a wire answer of `length` bytes. */
+export function frameHeaders(length: number, allowOrigin: string | undefined): Record<string, string> {
+  return {
+    'content-type': WIRE_CONTENT_TYPE,
+    'content-length': String(length),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...corsHeaders(allowOrigin),
+  }
+}
