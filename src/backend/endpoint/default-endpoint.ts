@@ -30,6 +30,23 @@ export interface EndpointAddress {
  */
 export async function startDefaultEndpoint(): Promise<EndpointAddress | null> {
   try {
+    return await listenDefaultEndpoint()
+  } catch (e) {
+    return handleError(e)
+  }
+}
+
+/**
+ * {@link startDefaultEndpoint} without the error mode: rejects with `ENDPOINT_ERROR` (the listen
+ * error as `cause`) whatever the mode, for `initPixstoreBackend`, which must report why it failed.
+ *
+ * @example
+ * ```ts
+ * const { port } = await listenDefaultEndpoint()
+ * ```
+ */
+export async function listenDefaultEndpoint(): Promise<EndpointAddress> {
+  {
     const state = await readyState()
     const { defaultEndpointRoute: route, defaultEndpointListenHost: host, defaultEndpointListenPort: port } = state.config
     if (!listening) {
@@ -64,8 +81,6 @@ export async function startDefaultEndpoint(): Promise<EndpointAddress | null> {
     }
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
     return { host: address.address, port: address.port, url: `http://${shownHost}:${address.port}${route}` }
-  } catch (e) {
-    return handleError(e)
   }
 }
 
