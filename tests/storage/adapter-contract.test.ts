@@ -279,6 +279,25 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
       }
     })
 
+    it('a rewrap callback returning something malformed is refused (ARGUMENT_INVALID) and stores nothing', async () => {
+      const own = await factory.create()
+      const s = own.make()
+      await s.open()
+      try {
+        const id = newId()
+        const v = makeVersion('old')
+        await s.insert(id, v, 1000)
+        for (const bad of [{ keyId: 'new' }, { keyId: '', wrappedKey: new Uint8Array(4) }, null]) {
+          expect(isPixstoreError(await rejection(s.rewrapKeys('new', async () => bad as never)), 'ARGUMENT_INVALID')).toBe(true)
+        }
+        expect(isPixstoreError(await rejection(s.rewrapKeys('', async () => ({ keyId: 'new', wrappedKey: new Uint8Array(4) }))), 'ARGUMENT_INVALID')).toBe(true)
+        expect(fieldsOf((await s.get(id))!)).toEqual(fieldsOf(v))
+      } finally {
+        await s.close()
+        await own.cleanup()
+      }
+    })
+
     it('an update between read and write wins over the stale rewrap', async () => {
       const own = await factory.create()
       const s = own.make()

@@ -54,7 +54,7 @@ async function readOrCreateFileSecret(dataDir: string, mayCreate: boolean): Prom
   }
   const text = (await readFile(file, 'utf8')).trim()
   if (text.length === 0) {
-    throw new PixstoreError('SECRET_INVALID', 'the secret file in dataDir is empty; restore it from a backup (a new secret cannot open the stored images)')
+    throw new PixstoreError('SECRET_INVALID', 'the secret file in dataDir is empty; restore it from a backup (or, if the store holds no images, delete it to generate a new secret)')
   }
   return secretBytes(text, 'the secret file in dataDir')
 }

@@ -33,3 +33,26 @@ export function checkWrite(id: unknown, version: unknown, now: unknown): number 
   if (floor > MAX_TOKEN) throw new PixstoreError('ARGUMENT_INVALID', 'now is above 2^53−1, the largest token; nothing was stored')
   return floor
 }
+
+/**
+ * Checks what a `rewrapKeys` callback returned before it is stored: a non-empty key id and the
+ * wrapped key as bytes, else `ARGUMENT_INVALID` (nothing stored for that row).
+ *
+ * @example
+ * ```ts
+ * const next = checkRewrap(await rewrap(head))
+ * ```
+ */
+export function checkRewrap(next: unknown): { keyId: string; wrappedKey: Uint8Array } {
+  const n = next as { keyId?: unknown; wrappedKey?: unknown } | null
+  if (typeof n !== 'object' || n === null || typeof n.keyId !== 'string' || n.keyId === '' || !(n.wrappedKey instanceof Uint8Array)) {
+    throw new PixstoreError('ARGUMENT_INVALID', 'rewrap must return { keyId: string, wrappedKey: Uint8Array }')
+  }
+  return { keyId: n.keyId, wrappedKey: n.wrappedKey }
+}
+
+/** `currentKeyId` of `rewrapKeys`: a non-empty string, else `ARGUMENT_INVALID`. */
+export function checkKeyId(keyId: unknown): string {
+  if (typeof keyId !== 'string' || keyId === '') throw new PixstoreError('ARGUMENT_INVALID', 'rewrapKeys needs the current key id (a non-empty string)')
+  return keyId
+}

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { PixstoreError } from '../../../shared/errors.js'
 import type { ImageVersionInput, StorageAdapter, StoredImageHead } from '../contract.js'
-import { checkWrite } from '../check-write.js'
+import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
 import { distinctKeyIdsSql } from '../key-ids.js'
 import { isConnectionFailure, sqlStateOf, toStorageError } from './postgres-errors.js'
 import { quoteSchema, SCHEMA_LOCK_KEY, schemaStatements, TABLE_NAME } from './postgres-schema.js'
@@ -231,9 +231,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
     },
 
     async rewrapKeys(currentKeyId, rewrap) {
-      if (typeof currentKeyId !== 'string' || currentKeyId === '') {
-        throw new PixstoreError('STORAGE_ERROR', 'rewrapKeys needs the current key id (a non-empty string)')
-      }
+      checkKeyId(currentKeyId)
       let count = 0
       let after = ''
       // Keyset pages by id: the callback runs outside any transaction (it may be slow WebCrypto),
@@ -246,10 +244,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
         )
         for (const row of page.rows as Row[]) {
           const head = toHead(row)
-          const next = await rewrap(head)
-          if (typeof next?.keyId !== 'string' || next.keyId === '' || !(next.wrappedKey instanceof Uint8Array)) {
-            throw new PixstoreError('STORAGE_ERROR', 'rewrap must return { keyId: string, wrappedKey: Uint8Array }')
-          }
+          const next = checkRewrap(await rewrap(head))
           const updated = await run(
             'rewrapKeys',
             `UPDATE ${table} SET key_id = $3, wrapped_key = $4 WHERE id = $1 AND token = $2`,

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { PixstoreError } from '../../../shared/errors.js'
-import { checkWrite } from '../check-write.js'
+import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
 import type { ImageVersionInput, StorageAdapter, StoredImage, StoredImageHead } from '../contract.js'
 import { distinctKeyIdsSql } from '../key-ids.js'
 
@@ -266,11 +266,12 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
     },
     async rewrapKeys(currentKeyId, rewrap) {
       const s = ready()
+      checkKeyId(currentKeyId)
       let count = 0
       // Rewrapping is async (WebCrypto), so it cannot sit inside a SQLite transaction; the token
       // check in the UPDATE makes a concurrent update win over a stale rewrap.
       for (const row of s.selectStale.all(currentKeyId)) {
-        const next = await rewrap(headOf(row))
+        const next = checkRewrap(await rewrap(headOf(row)))
         count += await run('rewrap', () => forgetHead(row.id, ready().rewrapRow.run(next.keyId, next.wrappedKey, row.id, row.token).changes))
       }
       return count
