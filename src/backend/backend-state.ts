@@ -33,6 +33,9 @@ export async function readyState(): Promise<BackendState> {
   try {
     return await pending
   } catch (cause) {
-    throw new PixstoreError('NOT_INITIALIZED', 'initPixstoreBackend() failed; see its error', { cause })
+    // Its own message is repeated here for whoever did not await init; only a PixstoreError's, whose
+    // messages never carry a secret or a path.
+    const why = cause instanceof PixstoreError ? `: ${cause.code}: ${cause.message}` : '; see its error (the cause)'
+    throw new PixstoreError('NOT_INITIALIZED', `initPixstoreBackend() failed${why}`, { cause })
   }
 }

@@ -22,7 +22,9 @@ export async function rewrapImageKeys(): Promise<number | null> {
     return await state.storage.rewrapKeys(current.keyId, async (row) => {
       const old = state.keyring.get(row.keyId)
       if (!old) {
-        throw new PixstoreError('SECRET_INVALID', 'an image key was wrapped by a secret that is not configured (add it to previousSecrets)')
+        // Init checked the store; a row under an unknown key id was written since, by an instance
+        // running with another secret.
+        throw new PixstoreError('SECRET_MISMATCH', `image "${row.id}" has its key wrapped under key id "${row.keyId}", which no configured secret derives (add that secret to previousSecrets)`)
       }
       const raw = await unwrapImageKey(old.wrapKey, row.id, row.wrappedKey)
       return { keyId: current.keyId, wrappedKey: await wrapImageKey(current.wrapKey, row.id, raw) }

@@ -1,6 +1,7 @@
 // Per-image keys are stored wrapped: AES-256-GCM under the secret's wrap key, with the image id as
 // associated data, so a wrapped key copied onto another row does not unwrap there.
 // Layout: [iv 12][encrypted key 32][tag 16] = 60 bytes.
+import { abytes } from '../shared/bytes.js'
 import { PixstoreError } from '../shared/errors.js'
 import { AES_KEY_BYTES, randomBytes } from './aes-gcm.js'
 
@@ -17,7 +18,8 @@ const aad = (id: string) => new TextEncoder().encode(`pixstore image key v1\u000
  * ```
  */
 export async function wrapImageKey(wrapKey: CryptoKey, id: string, rawKey: Uint8Array): Promise<Uint8Array> {
-  if (rawKey.length !== AES_KEY_BYTES) throw new PixstoreError('DECRYPT_FAILED', 'image key must be 32 bytes')
+  // Wrapping encrypts: a key of the wrong length is the caller's mistake, not a failed decryption.
+  abytes(rawKey, 'image key', 'ARGUMENT_INVALID', AES_KEY_BYTES)
   const iv = randomBytes(12)
   const sealed = await globalThis.crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: aad(id) },
@@ -48,6 +50,6 @@ export async function unwrapImageKey(wrapKey: CryptoKey, id: string, wrapped: Ui
     )
     return new Uint8Array(raw)
   } catch (cause) {
-    throw new PixstoreError('DECRYPT_FAILED', 'stored image key could not be unwrapped', { cause })
+    throw new PixstoreError('DECRYPT_FAILED', 'stored image key could not be unwrapped: it does not authenticate (wrapped for another image id or under another key, or altered)', { cause })
   }
 }

@@ -26,6 +26,6 @@ export function initPixstoreFrontend(config: PixstoreFrontendConfig = {}, custom
   if (customFetcher !== undefined && typeof customFetcher !== 'function') {
     throw new PixstoreError('CONFIG_INVALID', 'customFetcher must be a function')
   }
-  if (config.errorHandlingMode !== undefined) setErrorHandlingMode(config.errorHandlingMode)
+  if (Object.hasOwn(config, 'errorHandlingMode') && config.errorHandlingMode !== undefined) setErrorHandlingMode(config.errorHandlingMode)
   replaceRuntime(resolved, customFetcher)
 }

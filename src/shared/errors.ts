@@ -43,6 +43,8 @@ export type PixstoreErrorCode =
   // crypto
   | 'DECRYPT_FAILED'
   | 'SECRET_INVALID'
+  | 'SECRET_MISSING' // images are stored, but no secret is configured and the secret file is gone
+  | 'SECRET_MISMATCH' // images are stored under a key id none of the configured secrets derives
   // storage and lifecycle
   | 'STORAGE_ERROR'
   | 'STORAGE_UNAVAILABLE'

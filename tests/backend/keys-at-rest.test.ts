@@ -8,15 +8,17 @@ import {
   closePixstoreBackend,
   customEndpointHelper,
   getImageRecord,
+  imageExists,
   initPixstoreBackend,
   rewrapImageKeys,
   saveImage,
   updateImage,
 } from '../../src/backend/index.js'
 import { base64ToBytes } from '../../src/crypto/base64.js'
+import { WRAPPED_KEY_BYTES, wrapImageKey } from '../../src/crypto/key-wrap.js'
 import { deriveSecretKeys } from '../../src/crypto/secret-keys.js'
 import { WireState, type ImageRecord } from '../../src/types/index.js'
-import { browserDecrypt, makeTempDir, OLD_SECRET, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
+import { browserDecrypt, makeTempDir, OLD_SECRET, OTHER_SECRET, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
 import { generateImage } from '../helpers/sample-images.js'
 
 let dir: string
@@ -36,6 +38,15 @@ function keyIdsInDb(): string[] {
   } finally {
     db.close()
   }
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }> {
+  try {
+    await p
+  } catch (e) {
+    return e as Error & { code?: string }
+  }
+  throw new Error('expected a rejection')
 }
 
 async function readable(record: ImageRecord, image: Uint8Array): Promise<boolean> {
@@ -113,9 +124,58 @@ describe('keys at rest', () => {
     await closePixstoreBackend()
   })
 
-  it('without the wrapping secret, images are unreadable and say so with a code', async () => {
-    await initPixstoreBackend(cfg('a-brand-new-secret-0123456789abcdefghijklmnopq'))
-    await expect(getImageRecord(records[1]!.id)).rejects.toMatchObject({ code: 'SECRET_INVALID' })
+  it('a secret that opens none of the stored images is refused at init, naming the key id, the count and the fix', async () => {
+    const oldKid = (await deriveSecretKeys(new TextEncoder().encode(TEST_SECRET))).keyId
+    const error = await rejection(initPixstoreBackend(cfg('a-brand-new-secret-0123456789abcdefghijklmnopq')))
+    expect(error).toMatchObject({ name: 'PixstoreError', code: 'SECRET_MISMATCH' })
+    expect(error.message).toContain(`"${oldKid}"`)
+    expect(error.message).toContain('6 stored images')
+    expect(error.message).toContain('`secret` differs')
+    expect(error.message).toContain('previousSecrets')
+    expect(error.message).not.toContain('a-brand-new-secret')
+    expect(error.message).not.toContain(TEST_SECRET)
+    // Nothing was started: no "exists but unreadable" answers.
+    expect(await rejection(imageExists(records[1]!.id))).toMatchObject({ code: 'NOT_INITIALIZED' })
+  })
+
+  it('so is a PIXSTORE_SECRET that differs, and the right one then opens everything', async () => {
+    const saved = process.env.PIXSTORE_SECRET
+    process.env.PIXSTORE_SECRET = 'another-env-secret-0123456789abcdefghijklmnop'
+    try {
+      const { secret: _omit, ...noSecret } = cfg(TEST_SECRET)
+      const error = await rejection(initPixstoreBackend(noSecret))
+      expect(error).toMatchObject({ code: 'SECRET_MISMATCH' })
+      expect(error.message).toContain('PIXSTORE_SECRET differs')
+      process.env.PIXSTORE_SECRET = TEST_SECRET
+      await initPixstoreBackend(noSecret)
+      for (let i = 0; i < records.length; i++) expect(await readable(records[i]!, images[i]!)).toBe(true)
+    } finally {
+      if (saved === undefined) delete process.env.PIXSTORE_SECRET
+      else process.env.PIXSTORE_SECRET = saved
+      await closePixstoreBackend()
+    }
+  })
+
+  it('also when only some images are under a dropped secret (previousSecrets emptied before rewrapping)', async () => {
+    // Rotate again, rewrap one image only by updating it, then drop the old secret too early.
+    await initPixstoreBackend(cfg(OTHER_SECRET, [TEST_SECRET]))
+    records[2] = (await updateImage(records[2]!.id, images[2]!))!
     await closePixstoreBackend()
+    const error = await rejection(initPixstoreBackend(cfg(OTHER_SECRET)))
+    expect(error).toMatchObject({ code: 'SECRET_MISMATCH' })
+    expect(error.message).toContain('5 stored images')
+    await initPixstoreBackend(cfg(OTHER_SECRET, [TEST_SECRET]))
+    for (let i = 0; i < records.length; i++) expect(await readable(records[i]!, images[i]!)).toBe(true)
+    await closePixstoreBackend()
+  })
+})
+
+describe('key wrapping arguments', () => {
+  it('wrapping a key of the wrong length is ARGUMENT_INVALID, not DECRYPT_FAILED', async () => {
+    const keys = await deriveSecretKeys(new TextEncoder().encode(TEST_SECRET))
+    for (const raw of [new Uint8Array(31), new Uint8Array(33), 'not bytes' as unknown as Uint8Array]) {
+      await expect(wrapImageKey(keys.wrapKey, 'id', raw)).rejects.toMatchObject({ code: 'ARGUMENT_INVALID' })
+    }
+    expect((await wrapImageKey(keys.wrapKey, 'id', new Uint8Array(32))).length).toBe(WRAPPED_KEY_BYTES)
   })
 })

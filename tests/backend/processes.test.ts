@@ -104,4 +104,30 @@ describe('restart and several processes', () => {
     expect(Buffer.from(out.image).equals(Buffer.from(v2))).toBe(true)
     await closePixstoreBackend()
   })
+
+  it('an init nobody awaits that fails (busy port) does not kill the process; later calls report why', async () => {
+    const d = join(dir, 'unawaited')
+    const out = (await inChild(`
+      const net = await import('node:net')
+      const blocker = net.createServer()
+      await new Promise((r) => blocker.listen(0, '127.0.0.1', r))
+      const port = blocker.address().port
+      b.setErrorHandlingMode('throw')
+      // As the README allows: not awaited.
+      b.initPixstoreBackend({ dataDir: ${JSON.stringify(d)}, secret: ${JSON.stringify(TEST_SECRET)}, defaultEndpointListenPort: port })
+      let error
+      // Calls succeed until the endpoint's failure undoes the init; then they say NOT_INITIALIZED.
+      for (;;) {
+        try { await b.imageExists('abc') } catch (e) { error = e; break }
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      await new Promise((r) => blocker.close(r))
+      const chain = []
+      for (let e = error; e; e = e.cause) chain.push({ code: e.code, message: e.message })
+      return { port, chain }`)) as { port: number; chain: { code: string; message: string }[] }
+    // The child got here and exited 0: no unhandled rejection.
+    expect(out.chain[0]!.code).toBe('NOT_INITIALIZED')
+    expect(out.chain[0]!.message).toContain(`127.0.0.1:${out.port}`)
+    expect(out.chain.map((e) => e.code)).toEqual(expect.arrayContaining(['ENDPOINT_ERROR', 'EADDRINUSE']))
+  })
 })

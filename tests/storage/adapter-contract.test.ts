@@ -279,6 +279,25 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
       }
     })
 
+    it('a rewrap callback returning something malformed is refused (ARGUMENT_INVALID) and stores nothing', async () => {
+      const own = await factory.create()
+      const s = own.make()
+      await s.open()
+      try {
+        const id = newId()
+        const v = makeVersion('old')
+        await s.insert(id, v, 1000)
+        for (const bad of [{ keyId: 'new' }, { keyId: '', wrappedKey: new Uint8Array(4) }, null]) {
+          expect(isPixstoreError(await rejection(s.rewrapKeys('new', async () => bad as never)), 'ARGUMENT_INVALID')).toBe(true)
+        }
+        expect(isPixstoreError(await rejection(s.rewrapKeys('', async () => ({ keyId: 'new', wrappedKey: new Uint8Array(4) }))), 'ARGUMENT_INVALID')).toBe(true)
+        expect(fieldsOf((await s.get(id))!)).toEqual(fieldsOf(v))
+      } finally {
+        await s.close()
+        await own.cleanup()
+      }
+    })
+
     it('an update between read and write wins over the stale rewrap', async () => {
       const own = await factory.create()
       const s = own.make()
@@ -302,12 +321,43 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
     })
   })
 
+  describe('keyIds and countByKeyIds (checked at every init)', () => {
+    it('list each distinct key id once, follow inserts, replaces and deletes, and count images under some', async () => {
+      const own = await factory.create()
+      const s = own.make()
+      await s.open()
+      try {
+        expect(await s.keyIds()).toEqual([])
+        expect(await s.countByKeyIds(['kb'])).toBe(0)
+        const ids = ['a', 'b1', 'b2', 'c'].map((n) => newId(n))
+        const keys = ['ka', 'kb', 'kb', 'kc']
+        for (const [i, id] of ids.entries()) await s.insert(id, makeVersion(keys[i]), 1000 + i)
+        expect((await s.keyIds()).sort()).toEqual(['ka', 'kb', 'kc'])
+        expect(await s.countByKeyIds(['kb', 'kc'])).toBe(3)
+        expect(await s.countByKeyIds(['kb', 'nope'])).toBe(2)
+        expect(await s.countByKeyIds([])).toBe(0)
+        // The only image under ka moves to kd; the one under kc goes.
+        await s.replace(ids[0]!, makeVersion('kd'), 2000)
+        await s.delete(ids[3]!)
+        expect((await s.keyIds()).sort()).toEqual(['kb', 'kd'])
+        // A rewrap moves rows too.
+        await s.rewrapKeys('kd', async (head) => ({ keyId: 'kd', wrappedKey: head.wrappedKey }))
+        expect(await s.keyIds()).toEqual(['kd'])
+        expect(await s.countByKeyIds(['kd'])).toBe(3)
+      } finally {
+        await s.close()
+        await own.cleanup()
+      }
+    })
+  })
+
   describe('bad input is refused and changes nothing', () => {
     it('empty or non-string ids', async () => {
-      for (const id of ['', 42, null, undefined] as unknown as string[]) {
-        expect(isPixstoreError(await rejection(db.insert(id, makeVersion(), 1)))).toBe(true)
-        expect(isPixstoreError(await rejection(db.replace(id, makeVersion(), 1)))).toBe(true)
+      for (const id of ['', 'nul\0inside', 42, null, undefined] as unknown as string[]) {
+        expect(isPixstoreError(await rejection(db.insert(id, makeVersion(), 1)), 'IMAGE_ID_INVALID')).toBe(true)
+        expect(isPixstoreError(await rejection(db.replace(id, makeVersion(), 1)), 'IMAGE_ID_INVALID')).toBe(true)
       }
+      expect(await db.exists('nul\0inside').catch(() => false)).toBe(false)
       // Reads may refuse the id too; either way nothing may be stored under it.
       expect(await db.get('').catch(() => null)).toBeNull()
     })
@@ -321,10 +371,11 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
         { ...good, keyId: undefined },
         null,
       ] as unknown as ImageVersionInput[]
-      for (const v of bad) expect(isPixstoreError(await rejection(db.insert(id, v, 1)))).toBe(true)
+      // The same code from every adapter (one shared write check): the caller's argument is wrong.
+      for (const v of bad) expect(isPixstoreError(await rejection(db.insert(id, v, 1)), 'ARGUMENT_INVALID')).toBe(true)
       expect(await db.exists(id)).toBe(false)
       await db.insert(id, good, 10)
-      for (const v of bad) expect(isPixstoreError(await rejection(db.replace(id, v, 20)))).toBe(true)
+      for (const v of bad) expect(isPixstoreError(await rejection(db.replace(id, v, 20)), 'ARGUMENT_INVALID')).toBe(true)
       const got = (await db.get(id))!
       expect(got.token).toBe(10)
       expect(fieldsOf(got)).toEqual(fieldsOf(good))
@@ -332,8 +383,8 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
 
     it('a now that is not a non-negative number', async () => {
       const id = newId()
-      for (const now of [Number.NaN, -1, Number.POSITIVE_INFINITY, '5'] as unknown as number[]) {
-        expect(isPixstoreError(await rejection(db.insert(id, makeVersion(), now)))).toBe(true)
+      for (const now of [Number.NaN, -1, Number.POSITIVE_INFINITY, '5', MAX + 2] as unknown as number[]) {
+        expect(isPixstoreError(await rejection(db.insert(id, makeVersion(), now)), 'ARGUMENT_INVALID')).toBe(true)
       }
       expect(await db.exists(id)).toBe(false)
     })

@@ -1,6 +1,6 @@
 // Classification and redaction of pg failures, byte-exact (no server needed).
 import { describe, expect, it } from 'vitest'
-import { isConnectionFailure, redact, toStorageError } from '../../src/backend/storage/postgres/postgres-errors.js'
+import { isConnectionFailure, redact, sqlStateOf, toStorageError } from '../../src/backend/storage/postgres/postgres-errors.js'
 import { PixstoreError } from '../../src/shared/errors.js'
 
 const withCode = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {})
@@ -64,5 +64,17 @@ describe('toStorageError', () => {
   it('passes PixstoreErrors through unchanged', () => {
     const original = new PixstoreError('IMAGE_ID_INVALID', 'bad id')
     expect(toStorageError(original, 'get', [])).toBe(original)
+  })
+})
+
+describe('sqlStateOf', () => {
+  it('reads the SQLSTATE from a pg error and from the PixstoreError made of it, whatever the language', () => {
+    // lc_messages = 'de_DE': the text says nothing an English match would find.
+    const raw = withCode('neue Zeile für Relation »pixstore_images« verletzt Check-Constraint', '23514')
+    expect(sqlStateOf(raw)).toBe('23514')
+    expect(sqlStateOf(toStorageError(raw, 'replace', []))).toBe('23514')
+    // A socket errno is not a SQLSTATE, and a message naming one is not an error carrying it.
+    expect(sqlStateOf(withCode('connect ECONNREFUSED', 'ECONNREFUSED'))).toBeUndefined()
+    expect(sqlStateOf(new PixstoreError('STORAGE_ERROR', 'PostgreSQL failed during replace (23514): x'))).toBeUndefined()
   })
 })

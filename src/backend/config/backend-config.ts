@@ -1,10 +1,12 @@
 // Backend configuration: pixstore 3.2.1's keys where they still make sense, plus ours. Validated up
-// front with messages naming the key; defaults are the product's (no test setting leaks in).
+// front with messages naming the key; defaults are the product's (no test setting leaks in). Read
+// through the shared config reader (own properties only, unknown keys refused), as the frontend's.
+import { configBoolean, configInteger, configOneOf, readConfig } from '../../shared/config-reader.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
 import { DEFAULT_ENDPOINT_HOST, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
-import type { StorageConfig } from '../storage/create-storage.js'
+import { resolveStorageConfig, type StorageConfig } from '../storage/create-storage.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
 export type SecretInput = string | Uint8Array
@@ -42,7 +44,10 @@ export interface PixstoreBackendConfig {
   defaultEndpointTimeoutMs?: number
   /** CORS `Access-Control-Allow-Origin`. Default none: only same-origin pages may read responses. */
   accessControlAllowOrigin?: string
-  /** Error handling mode of public calls. Default `hybrid`. */
+  /**
+   * Error handling mode of public calls (process-wide). Applied only when given: omitted, the mode
+   * the application (or the frontend's init) set stays; the initial mode is `hybrid`.
+   */
   errorHandlingMode?: ErrorHandlingMode
   /** How many verified proofs are remembered to skip their HMAC. Default 10,000; 0 disables. */
   proofCacheSize?: number
@@ -68,7 +73,8 @@ export interface ResolvedBackendConfig {
   defaultEndpointListenPort: number
   defaultEndpointTimeoutMs: number
   accessControlAllowOrigin: string | undefined
-  errorHandlingMode: ErrorHandlingMode
+  /** `undefined` when the config named none: init then leaves the process-wide mode alone. */
+  errorHandlingMode: ErrorHandlingMode | undefined
   proofCacheSize: number
   ciphertextCacheBytes: number
 }
@@ -87,67 +93,59 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   defaultEndpointListenPort: DEFAULT_ENDPOINT_PORT,
   defaultEndpointTimeoutMs: 30_000,
   accessControlAllowOrigin: undefined,
-  errorHandlingMode: 'hybrid',
+  errorHandlingMode: undefined,
   proofCacheSize: 10_000,
   ciphertextCacheBytes: 64 * 1024 * 1024,
 })
 
-const KNOWN_KEYS = new Set<string>([...Object.keys(DEFAULT_BACKEND_CONFIG), 'statelessKeyWindowLength'])
+const KNOWN_KEYS = [...(Object.keys(DEFAULT_BACKEND_CONFIG) as (keyof ResolvedBackendConfig)[]), 'statelessKeyWindowLength'] as const
 
 function invalid(message: string): never {
   throw new PixstoreError('CONFIG_INVALID', message)
 }
 
-const isSecret = (s: unknown) => typeof s === 'string' || s instanceof Uint8Array
+const isSecret = (s: unknown): s is SecretInput => typeof s === 'string' || s instanceof Uint8Array
+const MAX_PROOF_TTL_MS = 7 * 24 * 3600_000
 
 /**
- * Validates `config` and fills in defaults.
+ * Validates `config` and fills in defaults. Only the config's own properties count: a key
+ * inherited from a polluted `Object.prototype` is neither read nor accepted.
  *
  * @example
  * ```ts
  * const cfg = resolveBackendConfig({ dataDir: '/var/lib/app/pixstore', proofTtlMs: 120_000 })
  * ```
  */
-export function resolveBackendConfig(config: PixstoreBackendConfig = {}): ResolvedBackendConfig {
-  if (config === null || typeof config !== 'object') invalid('config must be an object')
-  for (const key of Object.keys(config)) {
-    // Silently ignoring a typo (e.g. `secrect`) would run with a default the user did not mean.
-    if (!KNOWN_KEYS.has(key)) invalid(`unknown config key "${key}"`)
-  }
-  const c = { ...DEFAULT_BACKEND_CONFIG, previousSecrets: [] as SecretInput[] } as ResolvedBackendConfig
-  const v = config
+export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBackendConfig {
+  // Silently ignoring a typo (e.g. `secrect`) would run with a default the user did not mean.
+  const v = readConfig(config, KNOWN_KEYS)
+  const c: ResolvedBackendConfig = { ...DEFAULT_BACKEND_CONFIG, imageFormats: [...DEFAULT_BACKEND_CONFIG.imageFormats], previousSecrets: [] }
   if (v.dataDir !== undefined) {
     if (typeof v.dataDir !== 'string' || v.dataDir.trim() === '' || v.dataDir.includes('\0')) invalid('dataDir must be a non-empty path')
     c.dataDir = v.dataDir
   }
-  if (v.storage !== undefined) c.storage = v.storage
+  if (v.storage !== undefined) c.storage = resolveStorageConfig(v.storage)
   if (v.secret !== undefined) {
     if (!isSecret(v.secret)) invalid('secret must be a string or a Uint8Array')
     c.secret = v.secret
   }
   if (v.previousSecrets !== undefined) {
-    if (!Array.isArray(v.previousSecrets) || !v.previousSecrets.every(isSecret)) invalid('previousSecrets must be an array of strings or Uint8Arrays')
-    c.previousSecrets = [...v.previousSecrets]
+    const p = v.previousSecrets
+    if (!Array.isArray(p) || !Array.from(p).every(isSecret)) invalid('previousSecrets must be an array of strings or Uint8Arrays')
+    c.previousSecrets = Array.from(p as SecretInput[])
   }
   if (v.imageFormats !== undefined) {
     const f = v.imageFormats
     if (!Array.isArray(f) || f.length === 0 || f.length > 255 || !f.every((x) => typeof x === 'string' && /^[a-z0-9]+$/.test(x)) || new Set(f).size !== f.length) {
       invalid('imageFormats must be 1 to 255 distinct lower-case format names, e.g. ["png", "webp", "jpg", "jpeg"]')
     }
-    c.imageFormats = [...f]
+    c.imageFormats = [...(f as string[])]
   }
-  const positiveInt = (name: string, value: unknown, max: number): number => {
-    if (!Number.isSafeInteger(value) || (value as number) <= 0 || (value as number) > max) invalid(`${name} must be an integer from 1 to ${max}`)
-    return value as number
-  }
-  if (v.maxImageBytes !== undefined) c.maxImageBytes = positiveInt('maxImageBytes', v.maxImageBytes, 1024 * 1024 * 1024)
+  if (v.maxImageBytes !== undefined) c.maxImageBytes = configInteger('maxImageBytes', v.maxImageBytes, 1, 1024 * 1024 * 1024)
   // Proofs that never expire (pixstore's -1) are not offered: a leaked proof would be valid forever.
-  if (v.statelessKeyWindowLength !== undefined) c.proofTtlMs = positiveInt('statelessKeyWindowLength', v.statelessKeyWindowLength, 7 * 24 * 3600_000)
-  if (v.proofTtlMs !== undefined) c.proofTtlMs = positiveInt('proofTtlMs', v.proofTtlMs, 7 * 24 * 3600_000)
-  if (v.defaultEndpointEnabled !== undefined) {
-    if (typeof v.defaultEndpointEnabled !== 'boolean') invalid('defaultEndpointEnabled must be a boolean')
-    c.defaultEndpointEnabled = v.defaultEndpointEnabled
-  }
+  if (v.statelessKeyWindowLength !== undefined) c.proofTtlMs = configInteger('statelessKeyWindowLength', v.statelessKeyWindowLength, 1, MAX_PROOF_TTL_MS)
+  if (v.proofTtlMs !== undefined) c.proofTtlMs = configInteger('proofTtlMs', v.proofTtlMs, 1, MAX_PROOF_TTL_MS)
+  if (v.defaultEndpointEnabled !== undefined) c.defaultEndpointEnabled = configBoolean('defaultEndpointEnabled', v.defaultEndpointEnabled)
   if (v.defaultEndpointRoute !== undefined) {
     if (typeof v.defaultEndpointRoute !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(v.defaultEndpointRoute)) {
       invalid('defaultEndpointRoute must be a path such as "/pixstore-image"')
@@ -158,28 +156,15 @@ export function resolveBackendConfig(config: PixstoreBackendConfig = {}): Resolv
     if (typeof v.defaultEndpointListenHost !== 'string' || v.defaultEndpointListenHost === '') invalid('defaultEndpointListenHost must be a host name or address')
     c.defaultEndpointListenHost = v.defaultEndpointListenHost
   }
-  if (v.defaultEndpointListenPort !== undefined) {
-    const p = v.defaultEndpointListenPort
-    if (!Number.isInteger(p) || p < 0 || p > 65535) invalid('defaultEndpointListenPort must be an integer from 0 to 65535')
-    c.defaultEndpointListenPort = p
-  }
-  if (v.defaultEndpointTimeoutMs !== undefined) c.defaultEndpointTimeoutMs = positiveInt('defaultEndpointTimeoutMs', v.defaultEndpointTimeoutMs, 3_600_000)
+  if (v.defaultEndpointListenPort !== undefined) c.defaultEndpointListenPort = configInteger('defaultEndpointListenPort', v.defaultEndpointListenPort, 0, 65535)
+  if (v.defaultEndpointTimeoutMs !== undefined) c.defaultEndpointTimeoutMs = configInteger('defaultEndpointTimeoutMs', v.defaultEndpointTimeoutMs, 1, 3_600_000)
   if (v.accessControlAllowOrigin !== undefined) {
     const o = v.accessControlAllowOrigin
     if (typeof o !== 'string' || o === '' || /[\r\n\0]/.test(o)) invalid('accessControlAllowOrigin must be an origin such as "https://app.example" or "*"')
     c.accessControlAllowOrigin = o
   }
-  if (v.errorHandlingMode !== undefined) {
-    if (!ERROR_HANDLING_MODES.includes(v.errorHandlingMode)) invalid(`errorHandlingMode must be one of ${ERROR_HANDLING_MODES.join(', ')}`)
-    c.errorHandlingMode = v.errorHandlingMode
-  }
-  if (v.proofCacheSize !== undefined) {
-    if (!Number.isSafeInteger(v.proofCacheSize) || v.proofCacheSize < 0 || v.proofCacheSize > 10_000_000) invalid('proofCacheSize must be an integer from 0 to 10,000,000')
-    c.proofCacheSize = v.proofCacheSize
-  }
-  if (v.ciphertextCacheBytes !== undefined) {
-    if (!Number.isSafeInteger(v.ciphertextCacheBytes) || v.ciphertextCacheBytes < 0 || v.ciphertextCacheBytes > 2 ** 40) invalid('ciphertextCacheBytes must be an integer from 0 to 2^40')
-    c.ciphertextCacheBytes = v.ciphertextCacheBytes
-  }
+  if (v.errorHandlingMode !== undefined) c.errorHandlingMode = configOneOf('errorHandlingMode', v.errorHandlingMode, ERROR_HANDLING_MODES)
+  if (v.proofCacheSize !== undefined) c.proofCacheSize = configInteger('proofCacheSize', v.proofCacheSize, 0, 10_000_000)
+  if (v.ciphertextCacheBytes !== undefined) c.ciphertextCacheBytes = configInteger('ciphertextCacheBytes', v.ciphertextCacheBytes, 0, 2 ** 40)
   return c
 }

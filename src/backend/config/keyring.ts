@@ -4,6 +4,8 @@ import { deriveSecretKeys, type SecretKeys } from '../../crypto/secret-keys.js'
 export interface Keyring {
   current: SecretKeys
   get(keyId: string): SecretKeys | undefined
+  /** Every accepted key id, the current one first. */
+  keyIds(): string[]
 }
 
 /**
@@ -22,5 +24,5 @@ export async function createKeyring(current: Uint8Array, previous: Uint8Array[])
     const keys = await deriveSecretKeys(p)
     if (!byId.has(keys.keyId)) byId.set(keys.keyId, keys)
   }
-  return { current: currentKeys, get: (keyId) => byId.get(keyId) }
+  return { current: currentKeys, get: (keyId) => byId.get(keyId), keyIds: () => [...byId.keys()] }
 }

@@ -56,6 +56,14 @@ export interface StorageAdapter {
   /** @returns whether a row was deleted */
   delete(id: string): Promise<boolean>
   /**
+   * The distinct key ids the stored images' keys are wrapped under (empty for an empty store). Init
+   * checks them against the configured secrets, so it must stay cheap on a large store: it reads
+   * the key-id index once per distinct id, never every row.
+   */
+  keyIds(): Promise<string[]>
+  /** How many images have their key wrapped under one of `keyIds` (for the message when some are unknown). */
+  countByKeyIds(keyIds: readonly string[]): Promise<number>
+  /**
    * Rewraps keys (secret rotation): for every image whose keyId is not `currentKeyId`, calls
    * `rewrap` and stores the result only if the row still holds the same token (an update in between wins).
    * @returns how many rows were rewrapped

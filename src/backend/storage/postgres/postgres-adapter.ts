@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { PixstoreError } from '../../../shared/errors.js'
 import type { ImageVersionInput, StorageAdapter, StoredImageHead } from '../contract.js'
-import { isConnectionFailure, toStorageError } from './postgres-errors.js'
+import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
+import { distinctKeyIdsSql } from '../key-ids.js'
+import { isConnectionFailure, sqlStateOf, toStorageError } from './postgres-errors.js'
 import { quoteSchema, SCHEMA_LOCK_KEY, schemaStatements, TABLE_NAME } from './postgres-schema.js'
 
 /** Options of {@link createPostgresAdapter}. */
@@ -29,8 +31,6 @@ export interface PostgresAdapterOptions {
   /** Passed to `pg` as is (e.g. `{ rejectUnauthorized: true, ca }`). Default: what the URL says. */
   ssl?: pg.PoolConfig['ssl']
 }
-
-const MAX_TOKEN = Number.MAX_SAFE_INTEGER
 
 /**
  * Creates the PostgreSQL {@link StorageAdapter}. Nothing connects until `open()`, which creates the
@@ -160,9 +160,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
     },
 
     async insert(id, version, now) {
-      checkId(id)
-      checkVersion(version)
-      const token = Math.max(1, checkNow(now))
+      const token = Math.max(1, checkWrite(id, version, now))
       const result = await run(
         'insert',
         `INSERT INTO ${table} (id, token, key_id, wrapped_key, iv, tag, ciphertext)
@@ -175,9 +173,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
     },
 
     async replace(id, version, now) {
-      checkId(id)
-      checkVersion(version)
-      const floor = checkNow(now)
+      const floor = checkWrite(id, version, now)
       let result: pg.QueryResult
       try {
         result = await run(
@@ -188,7 +184,8 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
         )
       } catch (error) {
         // The table's CHECK refuses a token above 2^53−1; the statement then changed nothing.
-        if ((error as PixstoreError).message.includes('(23514)')) {
+        // check_violation, by SQLSTATE: message text changes with the server's language and version.
+        if (sqlStateOf(error) === '23514') {
           throw new PixstoreError('STORAGE_ERROR', 'the next token would exceed 2^53−1; nothing was stored', { cause: error })
         }
         throw error
@@ -223,10 +220,18 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
       return result.rowCount === 1
     },
 
+    async keyIds() {
+      const result = await read('keyIds', distinctKeyIdsSql(table), [])
+      return (result.rows as { key_id: string }[]).map((r) => r.key_id)
+    },
+
+    async countByKeyIds(keyIds) {
+      const result = await read('countByKeyIds', `SELECT count(*) AS n FROM ${table} WHERE key_id = ANY($1::text[])`, [[...keyIds]])
+      return Number((result.rows[0] as { n: string }).n)
+    },
+
     async rewrapKeys(currentKeyId, rewrap) {
-      if (typeof currentKeyId !== 'string' || currentKeyId === '') {
-        throw new PixstoreError('STORAGE_ERROR', 'rewrapKeys needs the current key id (a non-empty string)')
-      }
+      checkKeyId(currentKeyId)
       let count = 0
       let after = ''
       // Keyset pages by id: the callback runs outside any transaction (it may be slow WebCrypto),
@@ -239,10 +244,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
         )
         for (const row of page.rows as Row[]) {
           const head = toHead(row)
-          const next = await rewrap(head)
-          if (typeof next?.keyId !== 'string' || next.keyId === '' || !(next.wrappedKey instanceof Uint8Array)) {
-            throw new PixstoreError('STORAGE_ERROR', 'rewrap must return { keyId: string, wrappedKey: Uint8Array }')
-          }
+          const next = checkRewrap(await rewrap(head))
           const updated = await run(
             'rewrapKeys',
             `UPDATE ${table} SET key_id = $3, wrapped_key = $4 WHERE id = $1 AND token = $2`,
@@ -297,25 +299,6 @@ function checkId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || id === '' || id.includes('\0')) {
     throw new PixstoreError('IMAGE_ID_INVALID', 'image id must be a non-empty string without NUL')
   }
-}
-
-function checkVersion(version: ImageVersionInput): void {
-  const ok =
-    typeof version === 'object' && version !== null &&
-    typeof version.keyId === 'string' && version.keyId !== '' &&
-    version.wrappedKey instanceof Uint8Array && version.iv instanceof Uint8Array &&
-    version.tag instanceof Uint8Array && version.ciphertext instanceof Uint8Array
-  if (!ok) throw new PixstoreError('STORAGE_ERROR', 'image version needs keyId (string) and wrappedKey, iv, tag, ciphertext (Uint8Array)')
-}
-
-// `now` is a clock reading in ms: fractions (performance.now()-based clocks) are floored, as SQLite does.
-function checkNow(now: unknown): number {
-  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
-    throw new PixstoreError('STORAGE_ERROR', 'now must be a finite, non-negative number of milliseconds')
-  }
-  const floor = Math.floor(now)
-  if (floor > MAX_TOKEN) throw new PixstoreError('STORAGE_ERROR', 'token would exceed 2^53−1; nothing was stored')
-  return floor
 }
 
 function positiveInt(value: number | undefined, fallback: number, name: string): number {

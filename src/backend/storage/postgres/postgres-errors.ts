@@ -32,6 +32,22 @@ export function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
+ * The SQLSTATE of a `pg` error, or of the PixstoreError {@link toStorageError} made of one (its
+ * redacted cause keeps the code), else `undefined`. Callers recognise server errors by it, never by
+ * message text, which varies with the server's version and `lc_messages`.
+ *
+ * @example
+ * ```ts
+ * if (sqlStateOf(error) === '23514') // check_violation
+ * ```
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  const source = error instanceof PixstoreError ? error.cause : error
+  const code = source instanceof Error ? (source as { code?: unknown }).code : undefined
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
+}
+
+/**
  * Wraps a `pg` failure as a PixstoreError. The message names the operation, the SQLSTATE and
  * pg's text with the URL's password (and the URL itself) removed: pg never puts the password in
  * its messages today, but a DSN echoed by a driver or a proxy would otherwise reach the logs.

@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { PixstoreError } from '../../../shared/errors.js'
+import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
 import type { ImageVersionInput, StorageAdapter, StoredImage, StoredImageHead } from '../contract.js'
+import { distinctKeyIdsSql } from '../key-ids.js'
 
 /** Options of {@link createSqliteAdapter}. */
 export interface SqliteAdapterOptions {
@@ -45,11 +47,20 @@ CREATE TABLE IF NOT EXISTS pixstore_images (
   iv          BLOB NOT NULL,
   tag         BLOB NOT NULL,
   ciphertext  BLOB NOT NULL
-)`
+);
+-- Lets keyIds() (run at every init) read one index entry per distinct key id instead of every row.
+CREATE INDEX IF NOT EXISTS pixstore_images_key_id_idx ON pixstore_images (key_id)`
+
+// The code of a SQLite or fs error (SQLITE_BUSY, SQLITE_FULL, EACCES, ...): what an operator needs to
+// know why, without the message text, which may hold a path or SQL.
+function why(cause: unknown): string {
+  const code = (cause as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? ` (${code})` : ''
+}
 
 function storageError(message: string, cause: unknown): PixstoreError {
   // The cause is kept for the operator's debugger; the message says nothing about paths or SQL.
-  return new PixstoreError('STORAGE_ERROR', message, { cause })
+  return new PixstoreError('STORAGE_ERROR', `${message}${why(cause)}`, { cause })
 }
 
 function toImage(row: Row): StoredImage {
@@ -62,23 +73,6 @@ function toImage(row: Row): StoredImage {
     tag: row.tag,
     ciphertext: row.ciphertext,
   }
-}
-
-// Added by the storage-suite owner (shared contract suite): bad arguments are refused before any
-// write, so nothing is stored (NaN / Infinity / > 2^53−1 tokens, empty ids, missing byte fields).
-function invalidWrite(id: unknown, v: unknown, now: unknown): PixstoreError | null {
-  if (typeof id !== 'string' || id === '') return new PixstoreError('IMAGE_ID_INVALID', 'image id must be a non-empty string')
-  const ver = v as Partial<ImageVersionInput> | null
-  const bytesOk = (b: unknown) => b instanceof Uint8Array
-  if (typeof ver !== 'object' || ver === null || typeof ver.keyId !== 'string' || ver.keyId === '' ||
-    !bytesOk(ver.wrappedKey) || !bytesOk(ver.iv) || !bytesOk(ver.tag) || !bytesOk(ver.ciphertext)) {
-    return new PixstoreError('STORAGE_ERROR', 'image version needs keyId (string) and wrappedKey, iv, tag, ciphertext (Uint8Array)')
-  }
-  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
-    return new PixstoreError('STORAGE_ERROR', 'now must be a finite, non-negative number of milliseconds')
-  }
-  if (Math.floor(now) > Number.MAX_SAFE_INTEGER) return new PixstoreError('STORAGE_ERROR', 'token would exceed 2^53-1')
-  return null
 }
 
 /**
@@ -170,7 +164,9 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
         'SELECT id, token, key_id, wrapped_key, iv, tag FROM pixstore_images WHERE key_id <> ?',
       ),
       deleteRow: d.prepare('DELETE FROM pixstore_images WHERE id = ?'),
+      keyIds: d.prepare<[], string>(distinctKeyIdsSql('pixstore_images')).pluck(),
       dataVersion: d.prepare<[], number>('PRAGMA data_version').pluck(),
+      db: d,
       rewrapRow,
       replaceTx,
       insertTx,
@@ -214,7 +210,7 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
         stmts = prepare(d)
         db = d
       } catch (e) {
-        throw new PixstoreError('STORAGE_UNAVAILABLE', 'could not open the SQLite database in dataDir', { cause: e })
+        throw new PixstoreError('STORAGE_UNAVAILABLE', `could not open the SQLite database in dataDir${why(e)}`, { cause: e })
       }
     },
     async close() {
@@ -226,14 +222,10 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
       d?.close()
     },
     insert(id, version, now) {
-      const bad = invalidWrite(id, version, now)
-      if (bad) return Promise.reject(bad)
-      return run('insert', () => forgetHead(id, ready().insertTx.immediate(id, version, now)))
+      return run('insert', () => forgetHead(id, ready().insertTx.immediate(id, version, checkWrite(id, version, now))))
     },
     replace(id, version, now) {
-      const bad = invalidWrite(id, version, now)
-      if (bad) return Promise.reject(bad)
-      return run('replace', () => forgetHead(id, ready().replaceTx.immediate(id, version, now)))
+      return run('replace', () => forgetHead(id, ready().replaceTx.immediate(id, version, checkWrite(id, version, now))))
     },
     get(id) {
       return run('read', () => {
@@ -261,13 +253,25 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
     delete(id) {
       return run('delete', () => forgetHead(id, ready().deleteRow.run(id).changes > 0))
     },
+    keyIds() {
+      return run('read', () => ready().keyIds.all())
+    },
+    countByKeyIds(keyIds) {
+      return run('read', () => {
+        const ids = [...keyIds]
+        if (ids.length === 0) return 0
+        const sql = `SELECT count(*) FROM pixstore_images WHERE key_id IN (${ids.map(() => '?').join(', ')})`
+        return ready().db.prepare<string[], number>(sql).pluck().get(...ids) ?? 0
+      })
+    },
     async rewrapKeys(currentKeyId, rewrap) {
       const s = ready()
+      checkKeyId(currentKeyId)
       let count = 0
       // Rewrapping is async (WebCrypto), so it cannot sit inside a SQLite transaction; the token
       // check in the UPDATE makes a concurrent update win over a stale rewrap.
       for (const row of s.selectStale.all(currentKeyId)) {
-        const next = await rewrap(headOf(row))
+        const next = checkRewrap(await rewrap(headOf(row)))
         count += await run('rewrap', () => forgetHead(row.id, ready().rewrapRow.run(next.keyId, next.wrappedKey, row.id, row.token).changes))
       }
       return count
