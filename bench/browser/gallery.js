@@ -18,6 +18,10 @@
  */
 
 const max = (xs) => (xs.length ? Math.max(...xs) : 0)
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length === 0 ? 0 : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
 
 /** Image and wire requests the Resource Timing buffer saw since the last clear. */
 function imageResponses() {
@@ -51,7 +55,16 @@ async function render(contender, items, container) {
       if (w !== items[i].width || h !== items[i].height) wrong.push(`#${i}: ${w}x${h}, want ${items[i].width}x${items[i].height}`)
     }),
   )
-  return { start, lastSrc: max(srcSet), end: max(decoded), releases, wrong, decodedCount: decoded.length }
+  return {
+    start,
+    lastSrc: max(srcSet),
+    // per image, render start → src set (the contender's own latency per image, under concurrency)
+    medianImageSrc: median(srcSet.map((t) => t - start)),
+    end: max(decoded),
+    releases,
+    wrong,
+    decodedCount: decoded.length,
+  }
 }
 
 /**
@@ -77,6 +90,7 @@ export async function runGallery(contender) {
       records: recordsAt,
       lastResponse: max(responses.map((e) => e.responseEnd)),
       lastSrc: current.lastSrc,
+      medianImageSrc: current.medianImageSrc,
       total: current.end,
       responses: responses.length,
       fromHttpCache: responses.filter((e) => e.transferSize === 0).length,
@@ -99,6 +113,7 @@ export async function runGallery(contender) {
         ok: next.wrong.length === 0 && next.decodedCount === items.length,
         wrong: next.wrong,
         lastSrc: next.lastSrc - next.start,
+        medianImageSrc: next.medianImageSrc,
         total: next.end - next.start,
         responses: imageResponses().length,
       }

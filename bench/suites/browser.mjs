@@ -279,7 +279,7 @@ export async function run() {
           ratioToPlain: +(s.median / plain.median).toFixed(2),
         })
         const med = (f) => +stats(runs.map(f)).median.toFixed(2)
-        const mark = { set: set.label, phase, contender: contender.label, lastSrcMs: med((r) => r.lastSrc), totalMs: med((r) => r.total) }
+        const mark = { set: set.label, phase, contender: contender.label, lastSrcMs: med((r) => r.lastSrc), medianImageSrcMs: med((r) => r.medianImageSrc), totalMs: med((r) => r.total) }
         if (phase === 'cold' || phase === 'warm') {
           Object.assign(mark, {
             recordsMs: med((r) => r.records),
@@ -328,7 +328,7 @@ export async function run() {
     const w = m('warm', 'pixstore')
     notes.push(
       `${set.label}: cold Pixstore last response at ${fmt(c.lastResponseMs)} ms (plain ${fmt(m('cold', 'plain').lastResponseMs)}), last src ${fmt(c.lastResponseToLastSrcMs)} ms after it, background writes done ${fmt(c.backgroundWritesDoneAfterMs)} ms after the gallery; ` +
-        `warm Pixstore wire requests ${w.wireRequests} (3.2.1: ${m('warm', 'pixstore-v3').wireRequests}), plain image requests ${m('warm', 'plain').imageRequests}; ` +
+        `warm Pixstore: each image's src set a median ${fmt(w.medianImageSrcMs)} ms after the render began (IndexedDB read + decrypt under concurrency; 3.2.1 ${fmt(m('warm', 'pixstore-v3').medianImageSrcMs)}), wire requests ${w.wireRequests} (3.2.1: ${m('warm', 'pixstore-v3').wireRequests}), plain image requests ${m('warm', 'plain').imageRequests}; ` +
         `hot ratios to plain: Pixstore ${get(set, 'hot', 'pixstore').ratioToPlain}×, overlap ${get(set, 'hot (overlap)', 'pixstore').ratioToPlain}×.`,
     )
   }
