@@ -140,6 +140,7 @@ async function startServer({ sets, ids, bundles, backend }) {
       )
       return
     }
+    if (p === '/favicon.ico') return send(204, 'image/x-icon', Buffer.alloc(0), { 'cache-control': 'public, max-age=31536000, immutable' })
     if (p === '/blank') return send(200, 'text/html', Buffer.from('<!doctype html><title>blank</title>'), { 'cache-control': 'no-store' })
     send(404, 'text/plain', Buffer.from('not found'))
   })
