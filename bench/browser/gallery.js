@@ -88,6 +88,7 @@ export async function runGallery(contender) {
       images: items.length,
       // since navigation start (performance.timeOrigin)
       records: recordsAt,
+      firstRequest: responses.length ? Math.min(...responses.map((e) => e.startTime)) : 0,
       lastResponse: max(responses.map((e) => e.responseEnd)),
       lastSrc: current.lastSrc,
       medianImageSrc: current.medianImageSrc,

@@ -284,6 +284,7 @@ export async function run() {
         if (phase === 'cold' || phase === 'warm') {
           Object.assign(mark, {
             recordsMs: med((r) => r.records),
+            firstRequestMs: phase === 'cold' ? med((r) => r.firstRequest) : null,
             lastResponseMs: med((r) => r.lastResponse),
             // plain sets every src before any response: no such gap
             lastResponseToLastSrcMs: contender.key === 'plain' || phase === 'warm' ? null : med((r) => r.lastSrc - r.lastResponse),
@@ -328,7 +329,7 @@ export async function run() {
     const c = m('cold', 'pixstore')
     const w = m('warm', 'pixstore')
     notes.push(
-      `${set.label}: cold Pixstore last response at ${fmt(c.lastResponseMs)} ms (plain ${fmt(m('cold', 'plain').lastResponseMs)}), last src ${fmt(c.lastResponseToLastSrcMs)} ms after it, background writes done ${fmt(c.backgroundWritesDoneAfterMs)} ms after the gallery; ` +
+      `${set.label}: cold Pixstore first image request at ${fmt(c.firstRequestMs)} ms (plain ${fmt(m('cold', 'plain').firstRequestMs)}, 3.2.1 ${fmt(m('cold', 'pixstore-v3').firstRequestMs)}), last response at ${fmt(c.lastResponseMs)} ms (plain ${fmt(m('cold', 'plain').lastResponseMs)}, 3.2.1 ${fmt(m('cold', 'pixstore-v3').lastResponseMs)}), last src ${fmt(c.lastResponseToLastSrcMs)} ms after it, background writes done ${fmt(c.backgroundWritesDoneAfterMs)} ms after the gallery; ` +
         `warm Pixstore: each image's src set a median ${fmt(w.medianImageSrcMs)} ms after the render began (IndexedDB read + decrypt under concurrency; 3.2.1 ${fmt(m('warm', 'pixstore-v3').medianImageSrcMs)}), wire requests ${w.wireRequests} (3.2.1: ${m('warm', 'pixstore-v3').wireRequests}), plain image requests ${m('warm', 'plain').imageRequests}; ` +
         `hot ratios to plain: Pixstore ${get(set, 'hot', 'pixstore').ratioToPlain}×, overlap ${get(set, 'hot (overlap)', 'pixstore').ratioToPlain}×.`,
     )
