@@ -39,3 +39,42 @@ export async function pngOfSize(size) {
   out.set(png.subarray(iend), iend + chunk.length)
   return out
 }
+
+/**
+ * A valid RGB PNG of `width` × `height` noisy pixels, its IDAT deflated with level 0 (stored
+ * blocks), so its size is about 3·width·height bytes and a browser must really decode it (unlike a
+ * padded sample). Same `seed`, same bytes.
+ */
+export async function noisyPng(width, height, seed) {
+  const { deflateSync } = await import('node:zlib')
+  const stride = 3 * width + 1
+  const raw = fill(stride * height, seed)
+  for (let y = 0; y < height; y++) raw[y * stride] = 0 // filter type None on every row
+  const chunk = (type, data) => {
+    const out = new Uint8Array(12 + data.length)
+    const view = new DataView(out.buffer)
+    view.setUint32(0, data.length)
+    out.set(new TextEncoder().encode(type), 4)
+    out.set(data, 8)
+    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)))
+    return out
+  }
+  const ihdr = new Uint8Array(13)
+  const view = new DataView(ihdr.buffer)
+  view.setUint32(0, width)
+  view.setUint32(4, height)
+  ihdr.set([8, 2, 0, 0, 0], 8) // 8-bit depth, truecolour, deflate, no filter method extras, no interlace
+  const parts = [
+    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 0 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
