@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { StorageAdapter } from '../../src/backend/storage/contract.js'
-import { postgresStore, type TestStore } from '../storage/adapter-factories.js'
-import { hex, makeVersion } from '../storage/versions.js'
+import { postgresStore, type TestStore } from '../backend/storage/adapter-factories.js'
+import { hex, makeVersion } from '../backend/storage/versions.js'
 import { bundleChild, removeChildren } from './bundle-child.js'
 
 const run = promisify(execFile)

@@ -1,7 +1,7 @@
 // Image versions for storage tests. Their bytes are random (the adapter stores opaque bytes), and
 // comparisons go through hex so a failure shows which field differs.
 import { randomBytes } from 'node:crypto'
-import type { ImageVersionInput, StoredImageHead } from '../../src/backend/storage/contract.js'
+import type { ImageVersionInput, StoredImageHead } from '../../../src/backend/storage/contract.js'
 
 export function makeVersion(keyId = 'k1', ciphertextBytes = 64): ImageVersionInput {
   return {

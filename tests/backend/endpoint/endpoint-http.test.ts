@@ -3,11 +3,11 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { getImageRecord, saveImage } from '../../src/backend/index.js'
-import { readyState } from '../../src/backend/backend-state.js'
-import { WireState } from '../../src/types/index.js'
-import { makeTempDir, removeDir, startBackend, stopBackend, TEST_SECRET } from '../helpers/backend-fixture.js'
-import { generateImage } from '../helpers/sample-images.js'
+import { getImageRecord, saveImage } from '../../../src/backend/index.js'
+import { readyState } from '../../../src/backend/backend-state.js'
+import { WireState } from '../../../src/types/index.js'
+import { makeTempDir, removeDir, startBackend, stopBackend, TEST_SECRET } from '../../helpers/backend-fixture.js'
+import { generateImage } from '../../helpers/sample-images.js'
 
 let dir: string
 let url: string

@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeTempDir, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
+import { makeTempDir, removeDir, TEST_SECRET } from '../../helpers/backend-fixture.js'
 // @ts-expect-error plain .mjs module without types
-import { pngOfSize } from '../../bench/lib/bench-bytes.mjs'
+import { pngOfSize } from '../../../bench/lib/bench-bytes.mjs'
 
 const MiB = 1024 * 1024
 const CLIENTS = 20

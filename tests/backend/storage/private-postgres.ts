@@ -2,9 +2,9 @@
 // restart or stop the server and so must not touch the shared one other files are using.
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
-import { freePort } from '../helpers/free-port.js'
+import { freePort } from '../../helpers/free-port.js'
 
-const root = path.resolve(import.meta.dirname, '../..')
+const root = path.resolve(import.meta.dirname, '../../..')
 const script = path.join(root, 'scripts/test-env/postgres.sh')
 
 

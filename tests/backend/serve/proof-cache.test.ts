@@ -1,7 +1,7 @@
 // The verified-proof cache must answer only for the exact (proof, id, scope) that verified: its
 // lookups see unverified request input, so no other tuple may map onto a cached key.
 import { describe, expect, it } from 'vitest'
-import { createProofCache } from '../../src/backend/serve/proof-cache.js'
+import { createProofCache } from '../../../src/backend/serve/proof-cache.js'
 
 describe('proof cache', () => {
   const proof = 'v1.AAAAAAAA.9999999999999.' + 'A'.repeat(43)

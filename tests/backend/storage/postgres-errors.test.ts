@@ -1,7 +1,7 @@
 // Classification and redaction of pg failures, byte-exact (no server needed).
 import { describe, expect, it } from 'vitest'
-import { isConnectionFailure, redact, sqlStateOf, toStorageError } from '../../src/backend/storage/postgres/postgres-errors.js'
-import { PixstoreError } from '../../src/shared/errors.js'
+import { isConnectionFailure, redact, sqlStateOf, toStorageError } from '../../../src/backend/storage/postgres/postgres-errors.js'
+import { PixstoreError } from '../../../src/shared/errors.js'
 
 const withCode = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {})
 

@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pixstoreExpress } from '../../src/backend/adapters/express.js'
-import { createPixstoreFetchHandler } from '../../src/backend/adapters/fetch.js'
+import { pixstoreExpress } from '../../../src/backend/adapters/express.js'
+import { createPixstoreFetchHandler } from '../../../src/backend/adapters/fetch.js'
 import {
   customEndpointHelper,
   getImageRecord,
@@ -16,16 +16,16 @@ import {
   startDefaultEndpoint,
   stopDefaultEndpoint,
   type ImageRecord,
-} from '../../src/backend/index.js'
-import { signProof } from '../../src/crypto/sign-proof.js'
-import { deriveSecretKeys } from '../../src/crypto/secret-keys.js'
-import { createProofCache } from '../../src/backend/serve/proof-cache.js'
-import { serveImage } from '../../src/backend/serve/serve-image.js'
-import { createCiphertextCache } from '../../src/backend/serve/ciphertext-cache.js'
-import { PixstoreError } from '../../src/shared/errors.js'
-import { WireState } from '../../src/types/index.js'
-import { makeTempDir, removeDir, startBackend, stopBackend, TEST_SECRET } from '../helpers/backend-fixture.js'
-import { generateImage } from '../helpers/sample-images.js'
+} from '../../../src/backend/index.js'
+import { signProof } from '../../../src/crypto/sign-proof.js'
+import { deriveSecretKeys } from '../../../src/crypto/secret-keys.js'
+import { createProofCache } from '../../../src/backend/serve/proof-cache.js'
+import { serveImage } from '../../../src/backend/serve/serve-image.js'
+import { createCiphertextCache } from '../../../src/backend/serve/ciphertext-cache.js'
+import { PixstoreError } from '../../../src/shared/errors.js'
+import { WireState } from '../../../src/types/index.js'
+import { makeTempDir, removeDir, startBackend, stopBackend, TEST_SECRET } from '../../helpers/backend-fixture.js'
+import { generateImage } from '../../helpers/sample-images.js'
 
 let dir: string
 let record: ImageRecord

@@ -6,12 +6,12 @@ import express from 'express'
 import { Hono } from 'hono'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pixstoreExpress } from '../../src/backend/adapters/express.js'
-import { createPixstoreFetchHandler } from '../../src/backend/adapters/fetch.js'
-import { customEndpointHelper, getImageRecord, saveImage, type ImageRecord } from '../../src/backend/index.js'
-import { WireState } from '../../src/types/index.js'
-import { browserDecrypt, makeTempDir, removeDir, startBackend, stopBackend } from '../helpers/backend-fixture.js'
-import { generateImage } from '../helpers/sample-images.js'
+import { pixstoreExpress } from '../../../src/backend/adapters/express.js'
+import { createPixstoreFetchHandler } from '../../../src/backend/adapters/fetch.js'
+import { customEndpointHelper, getImageRecord, saveImage, type ImageRecord } from '../../../src/backend/index.js'
+import { WireState } from '../../../src/types/index.js'
+import { browserDecrypt, makeTempDir, removeDir, startBackend, stopBackend } from '../../helpers/backend-fixture.js'
+import { generateImage } from '../../helpers/sample-images.js'
 
 let dir: string
 let record: ImageRecord

@@ -6,9 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import type { StorageAdapter } from '../../src/backend/storage/contract.js'
-import { createPostgresAdapter, type PostgresAdapterOptions } from '../../src/backend/storage/postgres/postgres-adapter.js'
-import { createSqliteAdapter } from '../../src/backend/storage/sqlite/sqlite-adapter.js'
+import type { StorageAdapter } from '../../../src/backend/storage/contract.js'
+import { createPostgresAdapter, type PostgresAdapterOptions } from '../../../src/backend/storage/postgres/postgres-adapter.js'
+import { createSqliteAdapter } from '../../../src/backend/storage/sqlite/sqlite-adapter.js'
 
 /** Isolated storage: `make()` returns a new (unopened) adapter on the SAME storage each call. */
 export interface TestStore {

@@ -2,8 +2,8 @@
 // src/backend/storage/contract.ts, checked byte for byte.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { ImageVersionInput, StorageAdapter } from '../../src/backend/storage/contract.js'
-import { isPixstoreError } from '../../src/shared/errors.js'
+import type { ImageVersionInput, StorageAdapter } from '../../../src/backend/storage/contract.js'
+import { isPixstoreError } from '../../../src/shared/errors.js'
 import { adapterFactories, type TestStore } from './adapter-factories.js'
 import { fieldsOf, hex, makeVersion } from './versions.js'
 

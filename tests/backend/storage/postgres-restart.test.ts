@@ -1,9 +1,9 @@
 // A real server restart under a live pool: pooled connections all die at once; the adapter must not
 // crash the process, must keep the data, and must work again on the next call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { StorageAdapter } from '../../src/backend/storage/contract.js'
-import { createPostgresAdapter } from '../../src/backend/storage/postgres/postgres-adapter.js'
-import { isPixstoreError } from '../../src/shared/errors.js'
+import type { StorageAdapter } from '../../../src/backend/storage/contract.js'
+import { createPostgresAdapter } from '../../../src/backend/storage/postgres/postgres-adapter.js'
+import { isPixstoreError } from '../../../src/shared/errors.js'
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js'
 import { fieldsOf, makeVersion } from './versions.js'
 
