@@ -2,7 +2,8 @@
 // associated data, so a wrapped key copied onto another row does not unwrap there.
 // Layout: [iv 12][encrypted key 32][tag 16] = 60 bytes.
 import { PixstoreError } from '../shared/errors.js'
-import { AES_KEY_BYTES, randomBytes } from './aes-gcm.js'
+import { KEY_LENGTH as AES_KEY_BYTES } from '../shared/protocol.js'
+import { randomBytes } from './aes-gcm.js'
 
 export const WRAPPED_KEY_BYTES = 12 + AES_KEY_BYTES + 16
 

@@ -42,6 +42,7 @@ export type PixstoreErrorCode =
   | 'IMAGE_FILE_UNREADABLE'
   // crypto
   | 'DECRYPT_FAILED'
+  | 'CRYPTO_UNAVAILABLE' // no WebCrypto (crypto.subtle) here: neither an encryption nor a decryption failed
   | 'SECRET_INVALID'
   // storage and lifecycle
   | 'STORAGE_ERROR'

@@ -10,12 +10,6 @@ export interface CachedImage {
   lastUsed: number
 }
 
-export interface CacheLimits {
-  maxEntries: number
-  maxBytes: number
-  batch: number
-}
-
 export interface CacheTotals {
   entries: number
   bytes: number
