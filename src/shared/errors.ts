@@ -54,6 +54,7 @@ export type PixstoreErrorCode =
   // frontend
   | 'FETCH_FAILED'
   | 'FETCH_ABORTED'
+  | 'STATE_STALE_UPDATE' // an Updated answer whose token is not above the record's: refused, nothing cached
   | 'CACHE_ERROR'
   | 'RECORD_INVALID' // getImage got something that is not an ImageRecord
 
