@@ -4,6 +4,7 @@
 import { importImageKey, openImage } from '../crypto/aes-gcm.js'
 import { base64ToBytes } from '../crypto/base64.js'
 import { PixstoreError } from '../shared/errors.js'
+import { causeText } from './cause-text.js'
 import { byteToFormat, formatToMimeType } from '../shared/image-formats.js'
 import { IV_LENGTH, KEY_LENGTH, TAG_LENGTH } from '../shared/protocol.js'
 import type { ImageMeta } from '../types/index.js'
@@ -64,7 +65,7 @@ export async function decryptToBlob(ciphertext: Uint8Array, material: KeyMateria
     cryptoKey = await importKey(material)
   } catch (cause) {
     if (cause instanceof PixstoreError) throw cause
-    throw new PixstoreError('DECRYPT_FAILED', `image key could not be imported: ${String((cause as Error)?.message ?? cause)}`, { cause })
+    throw new PixstoreError('DECRYPT_FAILED', `image key could not be imported: ${causeText(cause)}`, { cause })
   }
   const plaintext = await openImage(ciphertext, cryptoKey, material.iv, material.tag)
   const format = byteToFormat(plaintext[0] ?? 0, formats)

@@ -4,6 +4,7 @@
 // commits, and later reads of that id wait for the write (see pendingWrites).
 import { decodeWirePayload } from '../codec/index.js'
 import { PixstoreError } from '../shared/errors.js'
+import { causeText } from './cause-text.js'
 import { WireState, type ImageRecord } from '../types/index.js'
 import { isQuotaError, type CacheStore, type CachedImage } from './cache/cache-store.js'
 import { materialTag } from './cache/hot-tier.js'
@@ -148,7 +149,7 @@ async function loadFromNetwork(
     } catch (error) {
       if (error instanceof PixstoreError) throw error
       if (signal.aborted) throw abortedError(signal)
-      throw new PixstoreError('FETCH_FAILED', 'the image fetcher failed', { cause: error })
+      throw new PixstoreError('FETCH_FAILED', `the image fetcher failed: ${causeText(error)}`, { cause: error })
     }
     if (!(bytes instanceof Uint8Array)) throw new PixstoreError('FETCH_FAILED', 'the image fetcher must resolve to a Uint8Array')
     const decodeStarted = now()

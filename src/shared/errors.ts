@@ -54,6 +54,8 @@ export type PixstoreErrorCode =
   // frontend
   | 'FETCH_FAILED'
   | 'FETCH_ABORTED'
+  | 'FETCH_TIMEOUT' // the default fetcher's fetchTimeoutMs passed (it covers every attempt and the waits between)
+  | 'FETCH_TOO_LARGE' // an answer over maxResponseBytes, refused while reading (or from its Content-Length)
   | 'STATE_STALE_UPDATE' // an Updated answer whose token is not above the record's: refused, nothing cached
   | 'CACHE_ERROR'
   | 'RECORD_INVALID' // getImage got something that is not an ImageRecord
