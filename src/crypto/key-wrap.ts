@@ -3,9 +3,10 @@
 // Layout: [iv 12][encrypted key 32][tag 16] = 60 bytes.
 import { abytes } from '../shared/bytes.js'
 import { PixstoreError } from '../shared/errors.js'
-import { AES_KEY_BYTES, randomBytes } from './aes-gcm.js'
+import { IV_LENGTH, KEY_LENGTH, TAG_LENGTH } from '../shared/protocol.js'
+import { randomBytes } from './aes-gcm.js'
 
-export const WRAPPED_KEY_BYTES = 12 + AES_KEY_BYTES + 16
+export const WRAPPED_KEY_BYTES = IV_LENGTH + KEY_LENGTH + TAG_LENGTH
 
 const aad = (id: string) => new TextEncoder().encode(`pixstore image key v1\u0000${id}`)
 
@@ -19,8 +20,8 @@ const aad = (id: string) => new TextEncoder().encode(`pixstore image key v1\u000
  */
 export async function wrapImageKey(wrapKey: CryptoKey, id: string, rawKey: Uint8Array): Promise<Uint8Array> {
   // Wrapping encrypts: a key of the wrong length is the caller's mistake, not a failed decryption.
-  abytes(rawKey, 'image key', 'ARGUMENT_INVALID', AES_KEY_BYTES)
-  const iv = randomBytes(12)
+  abytes(rawKey, 'image key', 'ARGUMENT_INVALID', KEY_LENGTH)
+  const iv = randomBytes(IV_LENGTH)
   const sealed = await globalThis.crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: aad(id) },
     wrapKey,
@@ -28,7 +29,7 @@ export async function wrapImageKey(wrapKey: CryptoKey, id: string, rawKey: Uint8
   )
   const out = new Uint8Array(WRAPPED_KEY_BYTES)
   out.set(iv, 0)
-  out.set(new Uint8Array(sealed), 12)
+  out.set(new Uint8Array(sealed), IV_LENGTH)
   return out
 }
 
@@ -44,9 +45,9 @@ export async function unwrapImageKey(wrapKey: CryptoKey, id: string, wrapped: Ui
   if (wrapped.length !== WRAPPED_KEY_BYTES) throw new PixstoreError('DECRYPT_FAILED', 'wrapped image key has the wrong length')
   try {
     const raw = await globalThis.crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: wrapped.slice(0, 12), additionalData: aad(id) },
+      { name: 'AES-GCM', iv: wrapped.slice(0, IV_LENGTH), additionalData: aad(id) },
       wrapKey,
-      wrapped.slice(12) as Uint8Array<ArrayBuffer>,
+      wrapped.slice(IV_LENGTH) as Uint8Array<ArrayBuffer>,
     )
     return new Uint8Array(raw)
   } catch (cause) {

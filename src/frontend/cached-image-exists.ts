@@ -1,5 +1,6 @@
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
+import { causeText } from './cause-text.js'
 import { getRuntime, settlePendingWrites } from './runtime.js'
 
 /**
@@ -18,7 +19,7 @@ export async function cachedImageExists(id: string): Promise<boolean | null> {
     await settlePendingWrites(runtime)
     const store = await runtime.store()
     return await store.has(id).catch((cause) => {
-      throw new PixstoreError('CACHE_ERROR', 'could not read the image cache', { cause })
+      throw new PixstoreError('CACHE_ERROR', `could not read the image cache: ${causeText(cause)}`, { cause })
     })
   } catch (error) {
     return handleError(error)

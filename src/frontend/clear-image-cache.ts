@@ -1,9 +1,11 @@
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
+import { causeText } from './cause-text.js'
+import { forgetImportedKeys } from './decrypt-image.js'
 import { getRuntime, markEmptied, settlePendingWrites } from './runtime.js'
 
 /**
- * Empties both cache tiers (for example on logout). Returns `true`, or `null` on failure per the error mode.
+ * Empties both cache tiers and forgets every imported image key (for example on logout). Returns `true`, or `null` on failure per the error mode.
  *
  * @example
  * ```ts
@@ -15,10 +17,11 @@ export async function clearImageCache(): Promise<true | null> {
     const runtime = getRuntime()
     markEmptied(runtime)
     runtime.hot.clear()
+    forgetImportedKeys()
     await settlePendingWrites(runtime)
     const store = await runtime.store()
     await store.clear().catch((cause) => {
-      throw new PixstoreError('CACHE_ERROR', 'could not clear the image cache', { cause })
+      throw new PixstoreError('CACHE_ERROR', `could not clear the image cache: ${causeText(cause)}`, { cause })
     })
     return true
   } catch (error) {

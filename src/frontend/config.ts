@@ -1,8 +1,13 @@
 // Frontend configuration: pixstore 3.2.1's key names where they exist, plus the limits our cache adds.
 // Validation happens once, in initPixstoreFrontend, so a bad value fails there and changes nothing.
+// Read through shared/config-reader like the backend's: own properties only (a polluted
+// Object.prototype sets nothing, least of all the URL proofs are sent to), unknown keys rejected.
 import { PixstoreError } from '../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../shared/image-formats.js'
+import { configBoolean, configFunction, configInteger, configOneOf, configString, readConfig } from '../shared/config-reader.js'
+import { DEFAULT_ENDPOINT_HOST, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../shared/protocol.js'
+import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } from './fetch/fetch-limits.js'
 import type { ImageRecord } from '../types/index.js'
 
 /** Gets a fresh record (new proof, maybe a newer token) when the endpoint rejected the proof. */
@@ -44,6 +49,10 @@ export interface PixstoreFrontendConfig {
   fetchRetries?: number
   /** First retry delay; each next one doubles. */
   fetchRetryDelayMs?: number
+  /** Largest answer the default fetcher reads, checked while reading (default: the largest frame a default backend sends). */
+  maxResponseBytes?: number
+  /** Deadline of one default-fetcher call, all attempts and waits included (default 30 s). */
+  fetchTimeoutMs?: number
   errorHandlingMode?: ErrorHandlingMode
   /** Called once when the endpoint answers `InvalidProof`/`MissingProof`; the call retries with its record. */
   refreshRecord?: RefreshRecord
@@ -63,12 +72,39 @@ export interface ResolvedFrontendConfig {
   useIndexedDB: boolean
   fetchRetries: number
   fetchRetryDelayMs: number
+  maxResponseBytes: number
+  fetchTimeoutMs: number
+  /** As read from the config's own properties; undefined leaves the mode as it is. */
+  errorHandlingMode: ErrorHandlingMode | undefined
   refreshRecord: RefreshRecord | undefined
 }
 
-export const DEFAULT_ENDPOINT_ROUTE = '/pixstore-image'
+const KEYS = [
+  'endpointBaseUrl',
+  'defaultEndpointConnectHost',
+  'defaultEndpointConnectPort',
+  'defaultEndpointRoute',
+  'imageFormats',
+  'frontendDbName',
+  'frontendDbVersion',
+  'imageStoreName',
+  'frontendImageCacheLimit',
+  'frontendCacheMaxBytes',
+  'frontendCleanupBatch',
+  'frontendHotTierMaxBytes',
+  'frontendTouchIntervalMs',
+  'useIndexedDB',
+  'fetchRetries',
+  'fetchRetryDelayMs',
+  'maxResponseBytes',
+  'fetchTimeoutMs',
+  'errorHandlingMode',
+  'refreshRecord',
+] as const satisfies readonly (keyof PixstoreFrontendConfig)[]
 
-const DEFAULTS: Omit<ResolvedFrontendConfig, 'endpointBaseUrl' | 'refreshRecord'> = {
+type ReadFrontendConfig = ReturnType<typeof readConfig<(typeof KEYS)[number]>>
+
+const DEFAULTS: Omit<ResolvedFrontendConfig, 'endpointBaseUrl' | 'refreshRecord' | 'errorHandlingMode'> = {
   imageFormats: DEFAULT_IMAGE_FORMATS,
   frontendDbName: 'pixstore',
   // 2, above pixstore 3.2.1's 1, so an application upgrading from it adopts its cache on first open.
@@ -82,69 +118,57 @@ const DEFAULTS: Omit<ResolvedFrontendConfig, 'endpointBaseUrl' | 'refreshRecord'
   useIndexedDB: true,
   fetchRetries: 2,
   fetchRetryDelayMs: 100,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  fetchTimeoutMs: DEFAULT_FETCH_TIMEOUT_MS,
 }
 
 function invalid(message: string): never {
   throw new PixstoreError('CONFIG_INVALID', message)
 }
 
-function integer(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    invalid(`${name} must be an integer from ${min} to ${max}`)
-  }
-  return value
-}
-
-function text(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') invalid(`${name} must be a non-empty string`)
-  return value
-}
-
-function endpointBaseUrl(config: PixstoreFrontendConfig): string {
+function endpointBaseUrl(config: ReadFrontendConfig): string {
   if (config.endpointBaseUrl !== undefined) {
-    const base = text('endpointBaseUrl', config.endpointBaseUrl)
+    const base = configString('endpointBaseUrl', config.endpointBaseUrl)
     if (!/^(https?:\/\/[^/]+|\/)/i.test(base)) invalid('endpointBaseUrl must start with http://, https:// or /')
     return base.replace(/\/+$/, '')
   }
-  const route = config.defaultEndpointRoute === undefined ? DEFAULT_ENDPOINT_ROUTE : text('defaultEndpointRoute', config.defaultEndpointRoute)
+  const route = config.defaultEndpointRoute === undefined ? DEFAULT_ENDPOINT_ROUTE : configString('defaultEndpointRoute', config.defaultEndpointRoute)
   if (!route.startsWith('/')) invalid('defaultEndpointRoute must start with /')
   const host = config.defaultEndpointConnectHost
   const port = config.defaultEndpointConnectPort
   if (host === undefined && port === undefined) return route.replace(/\/+$/, '')
-  const h = host === undefined ? '127.0.0.1' : text('defaultEndpointConnectHost', host)
+  const h = host === undefined ? DEFAULT_ENDPOINT_HOST : configString('defaultEndpointConnectHost', host)
   if (/[/\s@]/.test(h)) invalid('defaultEndpointConnectHost must be a bare host name')
-  const p = port === undefined ? 3001 : integer('defaultEndpointConnectPort', port, 1, 65_535)
+  const p = port === undefined ? DEFAULT_ENDPOINT_PORT : configInteger('defaultEndpointConnectPort', port, 1, 65_535)
   return `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}${route.replace(/\/+$/, '')}`
 }
 
-/** Checks every key and fills defaults. Throws `CONFIG_INVALID` naming the first bad key. */
-export function resolveFrontendConfig(config: PixstoreFrontendConfig = {}): ResolvedFrontendConfig {
-  if (config === null || typeof config !== 'object') invalid('config must be an object')
+/** Checks every key and fills defaults. Throws `CONFIG_INVALID` naming the first bad or unknown key. */
+export function resolveFrontendConfig(userConfig: PixstoreFrontendConfig = {}): ResolvedFrontendConfig {
+  const config = readConfig(userConfig, KEYS)
   const c = { ...DEFAULTS }
   if (config.imageFormats !== undefined) {
     const formats = config.imageFormats
     if (!Array.isArray(formats) || formats.length === 0 || formats.length > 255 || !formats.every((f) => typeof f === 'string' && f !== '')) {
       invalid('imageFormats must be a non-empty list of format names')
     }
-    c.imageFormats = [...formats]
+    c.imageFormats = [...(formats as string[])]
   }
-  if (config.frontendDbName !== undefined) c.frontendDbName = text('frontendDbName', config.frontendDbName)
-  if (config.frontendDbVersion !== undefined) c.frontendDbVersion = integer('frontendDbVersion', config.frontendDbVersion, 1)
-  if (config.imageStoreName !== undefined) c.imageStoreName = text('imageStoreName', config.imageStoreName)
-  if (config.frontendImageCacheLimit !== undefined) c.frontendImageCacheLimit = integer('frontendImageCacheLimit', config.frontendImageCacheLimit, 1)
-  if (config.frontendCacheMaxBytes !== undefined) c.frontendCacheMaxBytes = integer('frontendCacheMaxBytes', config.frontendCacheMaxBytes, 1)
-  if (config.frontendCleanupBatch !== undefined) c.frontendCleanupBatch = integer('frontendCleanupBatch', config.frontendCleanupBatch, 1)
-  if (config.frontendHotTierMaxBytes !== undefined) c.frontendHotTierMaxBytes = integer('frontendHotTierMaxBytes', config.frontendHotTierMaxBytes, 0)
-  if (config.frontendTouchIntervalMs !== undefined) c.frontendTouchIntervalMs = integer('frontendTouchIntervalMs', config.frontendTouchIntervalMs, 0)
-  if (config.useIndexedDB !== undefined) {
-    if (typeof config.useIndexedDB !== 'boolean') invalid('useIndexedDB must be a boolean')
-    c.useIndexedDB = config.useIndexedDB
-  }
-  if (config.fetchRetries !== undefined) c.fetchRetries = integer('fetchRetries', config.fetchRetries, 0, 10)
-  if (config.fetchRetryDelayMs !== undefined) c.fetchRetryDelayMs = integer('fetchRetryDelayMs', config.fetchRetryDelayMs, 0, 60_000)
-  if (config.errorHandlingMode !== undefined && !ERROR_HANDLING_MODES.includes(config.errorHandlingMode)) {
-    invalid(`errorHandlingMode must be one of ${ERROR_HANDLING_MODES.join(', ')}`)
-  }
-  if (config.refreshRecord !== undefined && typeof config.refreshRecord !== 'function') invalid('refreshRecord must be a function')
-  return { ...c, endpointBaseUrl: endpointBaseUrl(config), refreshRecord: config.refreshRecord }
+  if (config.frontendDbName !== undefined) c.frontendDbName = configString('frontendDbName', config.frontendDbName)
+  if (config.frontendDbVersion !== undefined) c.frontendDbVersion = configInteger('frontendDbVersion', config.frontendDbVersion, 1)
+  if (config.imageStoreName !== undefined) c.imageStoreName = configString('imageStoreName', config.imageStoreName)
+  if (config.frontendImageCacheLimit !== undefined) c.frontendImageCacheLimit = configInteger('frontendImageCacheLimit', config.frontendImageCacheLimit, 1)
+  if (config.frontendCacheMaxBytes !== undefined) c.frontendCacheMaxBytes = configInteger('frontendCacheMaxBytes', config.frontendCacheMaxBytes, 1)
+  if (config.frontendCleanupBatch !== undefined) c.frontendCleanupBatch = configInteger('frontendCleanupBatch', config.frontendCleanupBatch, 1)
+  if (config.frontendHotTierMaxBytes !== undefined) c.frontendHotTierMaxBytes = configInteger('frontendHotTierMaxBytes', config.frontendHotTierMaxBytes, 0)
+  if (config.frontendTouchIntervalMs !== undefined) c.frontendTouchIntervalMs = configInteger('frontendTouchIntervalMs', config.frontendTouchIntervalMs, 0)
+  if (config.useIndexedDB !== undefined) c.useIndexedDB = configBoolean('useIndexedDB', config.useIndexedDB)
+  if (config.fetchRetries !== undefined) c.fetchRetries = configInteger('fetchRetries', config.fetchRetries, 0, 10)
+  if (config.fetchRetryDelayMs !== undefined) c.fetchRetryDelayMs = configInteger('fetchRetryDelayMs', config.fetchRetryDelayMs, 0, 60_000)
+  if (config.maxResponseBytes !== undefined) c.maxResponseBytes = configInteger('maxResponseBytes', config.maxResponseBytes, 1)
+  // Up to a day: a timer past 2^31-1 ms fires at once, which would fail every request.
+  if (config.fetchTimeoutMs !== undefined) c.fetchTimeoutMs = configInteger('fetchTimeoutMs', config.fetchTimeoutMs, 1, 86_400_000)
+  const errorHandlingMode = config.errorHandlingMode === undefined ? undefined : configOneOf('errorHandlingMode', config.errorHandlingMode, ERROR_HANDLING_MODES)
+  const refreshRecord = config.refreshRecord === undefined ? undefined : configFunction<RefreshRecord>('refreshRecord', config.refreshRecord)
+  return { ...c, endpointBaseUrl: endpointBaseUrl(config), errorHandlingMode, refreshRecord }
 }

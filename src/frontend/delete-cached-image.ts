@@ -1,5 +1,6 @@
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
+import { causeText } from './cause-text.js'
 import { getRuntime, markEmptied, settlePendingWrites } from './runtime.js'
 
 /**
@@ -20,7 +21,7 @@ export async function deleteCachedImage(id: string): Promise<true | null> {
     await settlePendingWrites(runtime, id)
     const store = await runtime.store()
     await store.delete(id).catch((cause) => {
-      throw new PixstoreError('CACHE_ERROR', 'could not delete the cached image', { cause })
+      throw new PixstoreError('CACHE_ERROR', `could not delete the cached image: ${causeText(cause)}`, { cause })
     })
     return true
   } catch (error) {

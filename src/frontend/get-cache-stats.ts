@@ -1,5 +1,6 @@
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
+import { causeText } from './cause-text.js'
 import { getRuntime, settlePendingWrites } from './runtime.js'
 
 /** Counters since the last initPixstoreFrontend, and what the persistent cache holds now. */
@@ -39,7 +40,7 @@ export async function getCacheStats(): Promise<CacheStats | null> {
     await settlePendingWrites(runtime)
     const store = await runtime.store()
     const totals = await store.totals().catch((cause) => {
-      throw new PixstoreError('CACHE_ERROR', 'could not read the image cache', { cause })
+      throw new PixstoreError('CACHE_ERROR', `could not read the image cache: ${causeText(cause)}`, { cause })
     })
     const c = runtime.counters
     return {

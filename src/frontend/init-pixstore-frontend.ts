@@ -2,12 +2,13 @@ import { setErrorHandlingMode } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
 import type { ImageFetcher } from '../types/index.js'
 import { resolveFrontendConfig, type PixstoreFrontendConfig } from './config.js'
+import { forgetImportedKeys } from './decrypt-image.js'
 import { replaceRuntime } from './runtime.js'
 
 /**
  * Configures the frontend (optional: defaults apply on first use) and optionally replaces the default
- * HTTP fetcher. Calling it again starts a fresh instance (empty hot tier, zeroed counters); the
- * persistent cache stays. A bad config throws `CONFIG_INVALID` whatever the error mode, and changes nothing.
+ * HTTP fetcher. Calling it again starts a fresh instance (empty hot tier, no imported key, zeroed
+ * counters); the persistent cache stays. A bad config throws `CONFIG_INVALID` whatever the error mode, and changes nothing.
  *
  * @example
  * ```ts
@@ -26,6 +27,9 @@ export function initPixstoreFrontend(config: PixstoreFrontendConfig = {}, custom
   if (customFetcher !== undefined && typeof customFetcher !== 'function') {
     throw new PixstoreError('CONFIG_INVALID', 'customFetcher must be a function')
   }
-  if (Object.hasOwn(config, 'errorHandlingMode') && config.errorHandlingMode !== undefined) setErrorHandlingMode(config.errorHandlingMode)
+  // Only a mode this config names (its own property, checked by resolveFrontendConfig) is applied:
+  // omitted, the mode the application or the backend's init set stays.
+  if (resolved.errorHandlingMode !== undefined) setErrorHandlingMode(resolved.errorHandlingMode)
+  forgetImportedKeys()
   replaceRuntime(resolved, customFetcher)
 }

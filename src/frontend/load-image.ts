@@ -4,6 +4,7 @@
 // commits, and later reads of that id wait for the write (see pendingWrites).
 import { decodeWirePayload } from '../codec/index.js'
 import { PixstoreError } from '../shared/errors.js'
+import { causeText } from './cause-text.js'
 import { WireState, type ImageRecord } from '../types/index.js'
 import { isQuotaError, type CacheStore, type CachedImage } from './cache/cache-store.js'
 import { materialTag } from './cache/hot-tier.js'
@@ -113,7 +114,7 @@ async function loadUncached(
       const at = Date.now()
       const touched = at - cached.lastUsed >= runtime.config.frontendTouchIntervalMs
       if (touched) void touch(runtime, record.id, record.token, at)
-      if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(record.id, record.token, materialTag(record.meta), blob, touched ? at : cached.lastUsed)
+      if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(record.id, record.token, materialTag(record.meta), blob, touched ? at : cached.lastUsed, true)
       return { blob, source: store.kind, token: record.token, wireBytes: 0, decodeMs: 0, decryptMs }
     } catch (error) {
       if (!(error instanceof PixstoreError)) throw error
@@ -148,7 +149,7 @@ async function loadFromNetwork(
     } catch (error) {
       if (error instanceof PixstoreError) throw error
       if (signal.aborted) throw abortedError(signal)
-      throw new PixstoreError('FETCH_FAILED', 'the image fetcher failed', { cause: error })
+      throw new PixstoreError('FETCH_FAILED', `the image fetcher failed: ${causeText(error)}`, { cause: error })
     }
     if (!(bytes instanceof Uint8Array)) throw new PixstoreError('FETCH_FAILED', 'the image fetcher must resolve to a Uint8Array')
     const decodeStarted = now()
@@ -158,12 +159,24 @@ async function loadFromNetwork(
     let key: KeyMaterial
     let keyTag: string
     let ciphertext: Uint8Array
+    // The record is the authority on the version: Success is the record's own version (its token,
+    // its key); Updated must be strictly newer than the record, since an older or equal token is a
+    // lagging replica, a restored backup or a forged answer, and would otherwise be cached and shown.
+    let proven: boolean
     if (payload.state === WireState.Success) {
+      proven = true
       token = record.token
       key = material
       keyTag = materialTag(record.meta)
       ciphertext = payload.ciphertext
     } else if (payload.state === WireState.Updated) {
+      if (payload.token <= record.token) {
+        throw new PixstoreError(
+          'STATE_STALE_UPDATE',
+          `the endpoint answered Updated with token ${payload.token}, not newer than the record's ${record.token}; refused (a lagging replica, a restored backup or a tampered answer) (image ${JSON.stringify(record.id.slice(0, 64))})`,
+        )
+      }
+      proven = false
       token = payload.token
       key = { key: payload.key, iv: payload.iv, tag: payload.tag }
       // As the backend's record for this version spells it, so that record hits the hot tier.
@@ -188,14 +201,14 @@ async function loadFromNetwork(
     // Emptied while this load was in flight (logout, deleteCachedImage): the caller gets its image,
     // the cache stays as the application left it.
     if (cacheEpoch(runtime, record.id) === epoch) {
-      runtime.hot.set(record.id, token, keyTag, blob, Date.now())
-      writeInBackground(runtime, store, record.id, token, ciphertext)
+      runtime.hot.set(record.id, token, keyTag, blob, Date.now(), proven)
+      writeInBackground(runtime, store, record.id, token, ciphertext, proven)
     }
     return { blob, source: 'network', token, wireBytes: bytes.length, decodeMs, decryptMs }
   }
 }
 
-function writeInBackground(runtime: FrontendRuntime, store: CacheStore, id: string, token: number, ciphertext: Uint8Array): void {
+function writeInBackground(runtime: FrontendRuntime, store: CacheStore, id: string, token: number, ciphertext: Uint8Array, proven: boolean): void {
   const previous = runtime.pendingWrites.get(id) ?? Promise.resolve()
   const write: Promise<void> = previous
     // A macrotask first, so the caller has its Blob before the copy and the write take the thread.
@@ -204,7 +217,7 @@ function writeInBackground(runtime: FrontendRuntime, store: CacheStore, id: stri
       // Own copy, made off the caller's path: `ciphertext` is a view into the whole frame, which
       // IndexedDB would otherwise clone entirely.
       const copy = ciphertext.slice().buffer
-      return writeEntry(runtime, store, { id, token, ciphertext: copy, size: copy.byteLength, lastUsed: Date.now() })
+      return writeEntry(runtime, store, { id, token, ciphertext: copy, size: copy.byteLength, lastUsed: Date.now() }, proven)
     })
     .catch(() => {
       runtime.counters.cacheWriteErrors++
@@ -215,19 +228,19 @@ function writeInBackground(runtime: FrontendRuntime, store: CacheStore, id: stri
   runtime.pendingWrites.set(id, write)
 }
 
-async function writeEntry(runtime: FrontendRuntime, store: CacheStore, entry: CachedImage): Promise<void> {
+async function writeEntry(runtime: FrontendRuntime, store: CacheStore, entry: CachedImage, proven: boolean): Promise<void> {
   const { frontendImageCacheLimit: maxEntries, frontendCacheMaxBytes: maxBytes, frontendCleanupBatch: batch } = runtime.config
   if (entry.size > maxBytes) return
   let totals
   try {
-    totals = await store.put(entry)
+    totals = await store.put(entry, proven)
   } catch (error) {
     if (!isQuotaError(error)) throw error
     // Out of quota: free half of what we hold plus room for this entry, then try once more; if that
     // fails too the image was still returned, just not cached.
     const held = await store.totals()
     await store.evict({ maxEntries: Math.floor(held.entries / 2), maxBytes: Math.max(0, Math.floor(held.bytes / 2) - entry.size), batch })
-    totals = await store.put(entry)
+    totals = await store.put(entry, proven)
   }
   if (totals && (totals.entries > maxEntries || totals.bytes > maxBytes)) await store.evict({ maxEntries, maxBytes, batch })
 }

@@ -85,7 +85,13 @@ function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetch
   }
   return {
     config,
-    fetcher: customFetcher ?? createHttpFetcher({ endpointBaseUrl: config.endpointBaseUrl, retries: config.fetchRetries, retryDelayMs: config.fetchRetryDelayMs }),
+    fetcher: customFetcher ?? createHttpFetcher({
+        endpointBaseUrl: config.endpointBaseUrl,
+        retries: config.fetchRetries,
+        retryDelayMs: config.fetchRetryDelayMs,
+        maxResponseBytes: config.maxResponseBytes,
+        timeoutMs: config.fetchTimeoutMs,
+      }),
     customFetcher: customFetcher !== undefined,
     hot: createHotTier(config.frontendHotTierMaxBytes),
     inflight: new Map(),

@@ -5,7 +5,7 @@ const CODES: Record<number, [PixstoreErrorCode, string]> = {
   [WireState.NotFound]: ['STATE_NOT_FOUND', 'the endpoint has no image with this id'],
   [WireState.MissingID]: ['STATE_MISSING_ID', 'the endpoint got no image id'],
   [WireState.MissingProof]: ['STATE_MISSING_PROOF', 'the endpoint got no proof; the record needs a statelessProof'],
-  [WireState.InvalidProof]: ['STATE_INVALID_PROOF', 'the endpoint rejected the proof (expired, or for another image)'],
+  [WireState.InvalidProof]: ['STATE_INVALID_PROOF', 'the endpoint rejected the proof: expired, issued for another image or another scope, signed by a key it no longer has, or altered (the answer does not say which)'],
   [WireState.InternalError]: ['STATE_INTERNAL_ERROR', 'the endpoint reported an internal error'],
 }
 

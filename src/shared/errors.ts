@@ -42,6 +42,7 @@ export type PixstoreErrorCode =
   | 'IMAGE_FILE_UNREADABLE'
   // crypto
   | 'DECRYPT_FAILED'
+  | 'CRYPTO_UNAVAILABLE' // no WebCrypto (crypto.subtle) here: neither an encryption nor a decryption failed
   | 'SECRET_INVALID'
   | 'SECRET_MISSING' // images are stored, but no secret is configured and the secret file is gone
   | 'SECRET_MISMATCH' // images are stored under a key id none of the configured secrets derives
@@ -55,6 +56,9 @@ export type PixstoreErrorCode =
   // frontend
   | 'FETCH_FAILED'
   | 'FETCH_ABORTED'
+  | 'FETCH_TIMEOUT' // the default fetcher's fetchTimeoutMs passed (it covers every attempt and the waits between)
+  | 'FETCH_TOO_LARGE' // an answer over maxResponseBytes, refused while reading (or from its Content-Length)
+  | 'STATE_STALE_UPDATE' // an Updated answer whose token is not above the record's: refused, nothing cached
   | 'CACHE_ERROR'
   | 'RECORD_INVALID' // getImage got something that is not an ImageRecord
 

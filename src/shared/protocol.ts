@@ -31,3 +31,6 @@ export const SUCCESS_HEADER_LENGTH = 1
 export const UPDATED_HEADER_LENGTH = 1 + 8 + KEY_LENGTH + IV_LENGTH + TAG_LENGTH
 /** Tokens travel as u64 LE but must stay exact in a JS number: 2^53−1. */
 export const MAX_TOKEN = Number.MAX_SAFE_INTEGER
+
+/** The backend's default `maxImageBytes` (25 MiB): the largest image it stores unless configured. */
+export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024

@@ -1,4 +1,5 @@
-// Model-based property test of both persistent stores: random puts (older tokens included), touches,
+// Model-based property test of both persistent stores: random puts (older tokens included, proven by
+// the record's key or not: a proven put replaces any version, an unproven one only an older), touches,
 // deletes and evictions against a plain Map. Totals, contents and LRU eviction order must match.
 import 'fake-indexeddb/auto'
 import fc from 'fast-check'
@@ -8,14 +9,14 @@ import { openIndexedDBCacheStore } from '../../src/frontend/cache/indexeddb-cach
 import { createMemoryCacheStore } from '../../src/frontend/cache/memory-cache-store.js'
 
 type Op =
-  | { kind: 'put'; id: string; token: number; size: number }
+  | { kind: 'put'; id: string; token: number; size: number; proven: boolean }
   | { kind: 'touch'; id: string; token: number }
   | { kind: 'delete'; id: string }
   | { kind: 'evict'; maxEntries: number; maxBytes: number; batch: number }
 
 const id = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f')
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('put' as const), id, token: fc.integer({ min: 1, max: 6 }), size: fc.integer({ min: 1, max: 64 }) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('put' as const), id, token: fc.integer({ min: 1, max: 6 }), size: fc.integer({ min: 1, max: 64 }), proven: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('touch' as const), id, token: fc.integer({ min: 1, max: 6 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), id }) },
   {
@@ -35,9 +36,9 @@ async function check(makeStore: () => Promise<CacheStore>, ops: Op[]): Promise<v
       clock++ // strictly increasing lastUsed: LRU order is unambiguous
       if (o.kind === 'put') {
         const entry: CachedImage = { id: o.id, token: o.token, ciphertext: new Uint8Array(o.size).fill(clock % 256).buffer, size: o.size, lastUsed: clock }
-        const wrote = await store.put(entry)
+        const wrote = await store.put(entry, o.proven)
         const old = model.get(o.id)
-        if (old && old.token > o.token) expect(wrote).toBeNull()
+        if (old && !o.proven && old.token >= o.token) expect(wrote).toBeNull()
         else {
           model.set(o.id, { token: o.token, size: o.size, lastUsed: clock, fill: clock % 256 })
           expect(wrote).toEqual({ entries: model.size, bytes: [...model.values()].reduce((s, e) => s + e.size, 0) })

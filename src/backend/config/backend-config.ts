@@ -5,7 +5,7 @@ import { configBoolean, configInteger, configOneOf, readConfig } from '../../sha
 import { PixstoreError } from '../../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
-import { DEFAULT_ENDPOINT_HOST, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
+import { DEFAULT_ENDPOINT_HOST, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
 import { resolveStorageConfig, type StorageConfig } from '../storage/create-storage.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
@@ -85,7 +85,7 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   secret: undefined,
   previousSecrets: [],
   imageFormats: [...DEFAULT_IMAGE_FORMATS],
-  maxImageBytes: 25 * 1024 * 1024,
+  maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
   proofTtlMs: 5 * 60_000,
   defaultEndpointEnabled: true,
   defaultEndpointRoute: DEFAULT_ENDPOINT_ROUTE,

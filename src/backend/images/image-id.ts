@@ -4,15 +4,12 @@
 import { bytesToBase64Url } from '../../crypto/base64.js'
 import { randomBytes } from '../../crypto/aes-gcm.js'
 import { PixstoreError } from '../../shared/errors.js'
+import { IMAGE_ID_SEGMENT, isImageIdShape } from '../../shared/image-id-pattern.js'
 
-const SEGMENT = '[A-Za-z0-9_-]{1,64}'
-const ID_PATTERN = new RegExp(`^(?:${SEGMENT}:)?${SEGMENT}$`)
-const DIR_PATTERN = new RegExp(`^${SEGMENT}$`)
+const DIR_PATTERN = new RegExp(`^${IMAGE_ID_SEGMENT}$`)
 
 /** True for an id Pixstore could have issued (or pixstore 3.2.1's `dir:random` ids). */
-export function isValidImageId(id: unknown): id is string {
-  return typeof id === 'string' && ID_PATTERN.test(id)
-}
+export const isValidImageId = isImageIdShape
 
 /** Throws IMAGE_ID_INVALID unless `id` is a well-formed image id. */
 export function assertImageId(id: unknown): asserts id is string {

@@ -10,12 +10,6 @@ export interface CachedImage {
   lastUsed: number
 }
 
-export interface CacheLimits {
-  maxEntries: number
-  maxBytes: number
-  batch: number
-}
-
 export interface CacheTotals {
   entries: number
   bytes: number
@@ -36,8 +30,13 @@ export interface CacheStore {
    */
   mayHave(id: string): boolean
   get(id: string): Promise<CachedImage | undefined>
-  /** Writes `entry` unless a newer token is already stored; returns the new totals, or null when skipped. */
-  put(entry: CachedImage): Promise<CacheTotals | null>
+  /**
+   * Writes `entry` into its id's one slot; returns the new totals, or null when skipped. `proven`:
+   * the entry decrypted under the key of the record the application holds (a Success answer), so it
+   * replaces whatever the slot holds, even a higher token (a bogus `Updated` must not lock the slot).
+   * Otherwise (an `Updated` version, proven only by its own frame key) it replaces an older token only.
+   */
+  put(entry: CachedImage, proven: boolean): Promise<CacheTotals | null>
   /** Sets `lastUsed` when the stored version is still `token`. */
   touch(id: string, token: number, lastUsed: number): Promise<void>
   delete(id: string): Promise<void>

@@ -1,6 +1,7 @@
 // Decrypted Blobs in memory, so a repeated getImage of the same version costs no IndexedDB read and
 // no decryption. Plaintext lives here only (never persisted), bounded in bytes, least recently used
-// first out. One version per id: a newer token replaces the older one. A hit also needs the key
+// first out. One version per id, by the rule of CacheStore.put: a version proven by the record's key
+// replaces any, an `Updated` one only an older token. A hit also needs the key
 // material the entry was decrypted with: the key is the capability, and id + token are not secret,
 // so a record without the right key gets no plaintext from memory either.
 import type { ImageMeta } from '../../types/index.js'
@@ -21,7 +22,7 @@ export interface HotEntry {
 
 export interface HotTier {
   get(id: string, token: number, material: string): HotEntry | undefined
-  set(id: string, token: number, material: string, blob: Blob, touchedAt: number): void
+  set(id: string, token: number, material: string, blob: Blob, touchedAt: number, proven: boolean): void
   delete(id: string): void
   clear(): void
   readonly bytes: number
@@ -49,9 +50,9 @@ export function createHotTier(maxBytes: number): HotTier {
       entries.set(id, entry)
       return entry
     },
-    set(id, token, material, blob, touchedAt) {
+    set(id, token, material, blob, touchedAt, proven) {
       const old = entries.get(id)
-      if (old && old.token > token) return
+      if (old && !proven && old.token >= token) return
       remove(id)
       if (blob.size > maxBytes) return
       entries.set(id, { token, material, blob, touchedAt })

@@ -113,13 +113,13 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
         request.onerror = () => reject(request.error)
       })
     },
-    async put(entry) {
+    async put(entry, proven) {
       const tx = db.transaction([images, totalsStore], 'readwrite')
       queued(tx.done)
       const store = tx.objectStore(images)
       const meta = tx.objectStore(totalsStore)
       const [old, current] = await Promise.all([store.get(entry.id), meta.get(TOTALS_KEY)])
-      if (old && old.token > entry.token) {
+      if (old && !proven && old.token >= entry.token) {
         await tx.done
         return null
       }

@@ -23,9 +23,9 @@ export function createMemoryCacheStore(): CacheStore {
     async get(id) {
       return entries.get(id)
     },
-    async put(entry) {
+    async put(entry, proven) {
       const old = entries.get(entry.id)
-      if (old && old.token > entry.token) return null
+      if (old && !proven && old.token >= entry.token) return null
       remove(entry.id)
       entries.set(entry.id, entry)
       bytes += entry.size

@@ -1,4 +1,5 @@
 import { PixstoreError } from '../../shared/errors.js'
+import { causeText } from '../cause-text.js'
 
 /** The `signal` a caller put in its getImage context, if any. */
 export function signalOf(context: unknown): AbortSignal | undefined {
@@ -7,7 +8,8 @@ export function signalOf(context: unknown): AbortSignal | undefined {
 }
 
 export function abortedError(signal: AbortSignal | undefined): PixstoreError {
-  return new PixstoreError('FETCH_ABORTED', 'image request was aborted', { cause: signal?.reason })
+  const reason = signal?.reason
+  return new PixstoreError('FETCH_ABORTED', reason === undefined ? 'image request was aborted' : `image request was aborted: ${causeText(reason)}`, { cause: reason })
 }
 
 /** Resolves after `ms`, or rejects with `FETCH_ABORTED` as soon as `signal` aborts. */

@@ -1,0 +1,51 @@
+// A response body read against a byte cap while it arrives, so a hostile or broken server cannot
+// make the client hold more than the cap: the read stops (and the stream is cancelled) at the first
+// chunk past it, and a Content-Length above it is refused before any body byte is read.
+import { PixstoreError } from '../../shared/errors.js'
+
+function tooLarge(what: string, maxBytes: number): PixstoreError {
+  return new PixstoreError('FETCH_TOO_LARGE', `image endpoint answered ${what}, over maxResponseBytes (${maxBytes})`)
+}
+
+/**
+ * The whole body of `response`, at most `maxBytes`. Throws `FETCH_TOO_LARGE` past the cap.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readCappedBody(await fetch(url), 26 << 20)
+ * ```
+ */
+export async function readCappedBody(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const declared = response.headers.get('content-length')
+  if (declared !== null && Number(declared) > maxBytes) {
+    await response.body?.cancel().catch(() => {})
+    throw tooLarge(`a Content-Length of ${declared} bytes`, maxBytes)
+  }
+  if (!response.body) {
+    // No stream on this platform: the cap still holds for what is returned, if not while reading.
+    const whole = new Uint8Array(await response.arrayBuffer())
+    if (whole.length > maxBytes) throw tooLarge(`${whole.length} bytes`, maxBytes)
+    return whole
+  }
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.length
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(`more than ${maxBytes} bytes`, maxBytes)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.length
+  }
+  return out
+}
