@@ -18,7 +18,7 @@ const MiB = 1024 * 1024
 const CLIENTS = 20
 const TIMEOUT_MS = 1_500
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
+const root = fileURLToPath(new URL('../../..', import.meta.url))
 let bundle: string
 let script: string
 let dir: string
