@@ -1,18 +1,18 @@
 // Contender "Pixstore": how the page shows one image with our frontend. This is the one module to
-// change when the frontend's API changes (e.g. a ref-counted `getImageUrl`, or a batch call taking
-// every record at once: `showGallery` gets the whole list so it can make one call for all of them).
+// change when the frontend's API changes.
 //
-// Today: the README's frontend snippet, `getImage(record)` then `acquireObjectUrl(blob)`, released
-// when the image goes away.
-import { acquireObjectUrl, getCacheStats, getImage, initPixstoreFrontend } from '../../src/frontend/index.ts'
+// The README's frontend snippet: `getImageUrl(record)`, its URL on the img, `release()` when the
+// image goes away (the gallery's 'remount' releases then renders again in the same task: the
+// URL's one-macrotask grace period keeps it, as it would for a page that re-renders). The calls of
+// one render are made together, so the frontend reads and fetches them together.
+import { getCacheStats, getImageUrl, initPixstoreFrontend } from '../../src/frontend/index.ts'
 import { runGallery } from './gallery.js'
 
 initPixstoreFrontend({ endpointBaseUrl: '/pixstore-image' }) // same origin, everything else default
 
 async function showOne(record, img) {
-  const blob = await getImage(record)
-  if (!blob) throw new Error(`getImage returned null for ${record.id}`)
-  const handle = acquireObjectUrl(blob)
+  const handle = await getImageUrl(record)
+  if (!handle) throw new Error(`getImageUrl returned null for ${record.id}`)
   img.src = handle.url
   return () => handle.release()
 }

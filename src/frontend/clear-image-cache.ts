@@ -2,10 +2,11 @@ import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
 import { causeText } from './cause-text.js'
 import { forgetImportedKeys } from './decrypt-image.js'
+import { revokeAllImageUrls } from './image-url.js'
 import { getRuntime, markEmptied, settlePendingWrites } from './runtime.js'
 
 /**
- * Empties both cache tiers and forgets every imported image key (for example on logout). Returns `true`, or `null` on failure per the error mode.
+ * Empties both cache tiers, revokes every getImageUrl URL and forgets every imported image key (for example on logout). Returns `true`, or `null` on failure per the error mode.
  *
  * @example
  * ```ts
@@ -17,6 +18,7 @@ export async function clearImageCache(): Promise<true | null> {
     const runtime = getRuntime()
     markEmptied(runtime)
     runtime.hot.clear()
+    revokeAllImageUrls()
     forgetImportedKeys()
     await settlePendingWrites(runtime)
     const store = await runtime.store()

@@ -3,13 +3,15 @@
  *
  * @example
  * ```ts
- * import { initPixstoreFrontend, getImage, acquireObjectUrl } from 'pixstore/frontend'
+ * import { initPixstoreFrontend, getImageUrl } from 'pixstore/frontend'
  * initPixstoreFrontend({ endpointBaseUrl: '/pixstore-image' })
- * const blob = await getImage(record)
+ * const handle = await getImageUrl(record)
+ * if (handle) img.src = handle.url // handle.release() when the image leaves the screen
  * ```
  */
 export { initPixstoreFrontend } from './init-pixstore-frontend.js'
 export { getImage } from './get-image.js'
+export { getImageUrl, type ImageUrlHandle } from './image-url.js'
 export { getImageWithInfo, type ImageWithInfo } from './get-image-with-info.js'
 export { deleteCachedImage } from './delete-cached-image.js'
 export { cachedImageExists } from './cached-image-exists.js'

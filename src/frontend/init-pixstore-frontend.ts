@@ -3,11 +3,12 @@ import { PixstoreError } from '../shared/errors.js'
 import type { ImageFetcher } from '../types/index.js'
 import { resolveFrontendConfig, type PixstoreFrontendConfig } from './config.js'
 import { forgetImportedKeys } from './decrypt-image.js'
+import { revokeAllImageUrls } from './image-url.js'
 import { replaceRuntime } from './runtime.js'
 
 /**
  * Configures the frontend (optional: defaults apply on first use) and optionally replaces the default
- * HTTP fetcher. Calling it again starts a fresh instance (empty hot tier, no imported key, zeroed
+ * HTTP fetcher. Calling it again starts a fresh instance (empty hot tier, no imported key, every getImageUrl URL revoked, zeroed
  * counters); the persistent cache stays. A bad config throws `CONFIG_INVALID` whatever the error mode, and changes nothing.
  *
  * @example
@@ -31,5 +32,6 @@ export function initPixstoreFrontend(config: PixstoreFrontendConfig = {}, custom
   // omitted, the mode the application or the backend's init set stays.
   if (resolved.errorHandlingMode !== undefined) setErrorHandlingMode(resolved.errorHandlingMode)
   forgetImportedKeys()
+  revokeAllImageUrls()
   replaceRuntime(resolved, customFetcher)
 }

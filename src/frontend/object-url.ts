@@ -1,3 +1,4 @@
+// The low-level form of getImageUrl (which most pages want): an URL per Blob the caller already has.
 // Several components often show the same image; with the hot tier they even get the same Blob.
 // One object URL per Blob, counted, so no component revokes an URL another still displays and the
 // last one out does not leak it.
