@@ -91,9 +91,27 @@ export async function openImage(
   const joined = new Uint8Array(ciphertext.length + TAG_LENGTH)
   joined.set(ciphertext, 0)
   joined.set(tag, ciphertext.length)
+  return openSealed(joined, key, iv)
+}
+
+/**
+ * {@link openImage} for a ciphertext already followed by its tag (as WebCrypto wants it), so a caller
+ * that keeps that buffer (the frontend stores it in its cache) pays no second copy. Same errors.
+ *
+ * @example
+ * ```ts
+ * const plaintext = await openSealed(ciphertextAndTag, cryptoKey, iv)
+ * ```
+ */
+export async function openSealed(sealed: Uint8Array, key: Uint8Array | CryptoKey, iv: Uint8Array): Promise<Uint8Array> {
+  const s = subtle()
+  abytes(sealed, 'ciphertext', 'DECRYPT_FAILED')
+  if ((key instanceof Uint8Array && key.length !== KEY_LENGTH) || !(iv instanceof Uint8Array) || iv.length !== IV_LENGTH || sealed.length < TAG_LENGTH) {
+    throw new PixstoreError('DECRYPT_FAILED', 'image key, iv or tag has the wrong length')
+  }
   try {
     const cryptoKey = key instanceof Uint8Array ? await s.importKey('raw', asBuffer(key), 'AES-GCM', false, ['decrypt']) : key
-    return new Uint8Array(await s.decrypt({ name: 'AES-GCM', iv: asBuffer(iv), tagLength: TAG_LENGTH * 8 }, cryptoKey, joined))
+    return new Uint8Array(await s.decrypt({ name: 'AES-GCM', iv: asBuffer(iv), tagLength: TAG_LENGTH * 8 }, cryptoKey, asBuffer(sealed)))
   } catch (cause) {
     throw new PixstoreError('DECRYPT_FAILED', 'image could not be decrypted (tampered data or wrong key)', { cause })
   }

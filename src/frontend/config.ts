@@ -53,6 +53,8 @@ export interface PixstoreFrontendConfig {
   maxResponseBytes?: number
   /** Deadline of one default-fetcher call, all attempts and waits included (default 30 s). */
   fetchTimeoutMs?: number
+  /** Most images one batch request asks for (1 to 256, default 64; 1 turns batching off). */
+  maxBatchItems?: number
   errorHandlingMode?: ErrorHandlingMode
   /** Called once when the endpoint answers `InvalidProof`/`MissingProof`; the call retries with its record. */
   refreshRecord?: RefreshRecord
@@ -74,6 +76,7 @@ export interface ResolvedFrontendConfig {
   fetchRetryDelayMs: number
   maxResponseBytes: number
   fetchTimeoutMs: number
+  maxBatchItems: number
   /** As read from the config's own properties; undefined leaves the mode as it is. */
   errorHandlingMode: ErrorHandlingMode | undefined
   refreshRecord: RefreshRecord | undefined
@@ -98,6 +101,7 @@ const KEYS = [
   'fetchRetryDelayMs',
   'maxResponseBytes',
   'fetchTimeoutMs',
+  'maxBatchItems',
   'errorHandlingMode',
   'refreshRecord',
 ] as const satisfies readonly (keyof PixstoreFrontendConfig)[]
@@ -120,6 +124,7 @@ const DEFAULTS: Omit<ResolvedFrontendConfig, 'endpointBaseUrl' | 'refreshRecord'
   fetchRetryDelayMs: 100,
   maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   fetchTimeoutMs: DEFAULT_FETCH_TIMEOUT_MS,
+  maxBatchItems: 64,
 }
 
 function invalid(message: string): never {
@@ -168,6 +173,7 @@ export function resolveFrontendConfig(userConfig: PixstoreFrontendConfig = {}): 
   if (config.maxResponseBytes !== undefined) c.maxResponseBytes = configInteger('maxResponseBytes', config.maxResponseBytes, 1)
   // Up to a day: a timer past 2^31-1 ms fires at once, which would fail every request.
   if (config.fetchTimeoutMs !== undefined) c.fetchTimeoutMs = configInteger('fetchTimeoutMs', config.fetchTimeoutMs, 1, 86_400_000)
+  if (config.maxBatchItems !== undefined) c.maxBatchItems = configInteger('maxBatchItems', config.maxBatchItems, 1, 256)
   const errorHandlingMode = config.errorHandlingMode === undefined ? undefined : configOneOf('errorHandlingMode', config.errorHandlingMode, ERROR_HANDLING_MODES)
   const refreshRecord = config.refreshRecord === undefined ? undefined : configFunction<RefreshRecord>('refreshRecord', config.refreshRecord)
   return { ...c, endpointBaseUrl: endpointBaseUrl(config), errorHandlingMode, refreshRecord }

@@ -1,7 +1,7 @@
 // Ciphertext + key material -> a typed Blob. The plaintext under GCM is [formatByte][image bytes].
 // Decryption itself is crypto/aes-gcm.ts's openImage; this module adds the imported-key cache and
 // the typing.
-import { importImageKey, openImage } from '../crypto/aes-gcm.js'
+import { importImageKey, openSealed } from '../crypto/aes-gcm.js'
 import { base64ToBytes } from '../crypto/base64.js'
 import { PixstoreError } from '../shared/errors.js'
 import { causeText } from './cause-text.js'
@@ -58,8 +58,25 @@ export function metaToKeyMaterial(meta: ImageMeta): KeyMaterial {
   return { key, iv, tag, keyText: meta.key }
 }
 
+/**
+ * `ciphertext` followed by `tag` in one new buffer: the one copy between the wire and the cache. It
+ * is what WebCrypto decrypts and what the cache stores (the tag is no secret: it only authenticates).
+ */
+export function sealWithTag(ciphertext: Uint8Array, tag: Uint8Array): Uint8Array<ArrayBuffer> {
+  const sealed = new Uint8Array(ciphertext.length + TAG_LENGTH)
+  sealed.set(ciphertext, 0)
+  sealed.set(tag.subarray(0, TAG_LENGTH), ciphertext.length)
+  return sealed
+}
+
 /** Decrypts and types the image. Throws `DECRYPT_FAILED`, `CRYPTO_UNAVAILABLE` or `IMAGE_UNSUPPORTED_FORMAT`. */
 export async function decryptToBlob(ciphertext: Uint8Array, material: KeyMaterial, formats: readonly string[]): Promise<Blob> {
+  if (!(material.tag instanceof Uint8Array) || material.tag.length !== TAG_LENGTH) throw new PixstoreError('DECRYPT_FAILED', 'image key, iv or tag has the wrong length')
+  return decryptSealedToBlob(sealWithTag(ciphertext, material.tag), material, formats)
+}
+
+/** {@link decryptToBlob} of a ciphertext already followed by `material.tag` (see sealWithTag). */
+export async function decryptSealedToBlob(sealed: Uint8Array, material: KeyMaterial, formats: readonly string[]): Promise<Blob> {
   let cryptoKey: CryptoKey
   try {
     cryptoKey = await importKey(material)
@@ -67,7 +84,7 @@ export async function decryptToBlob(ciphertext: Uint8Array, material: KeyMateria
     if (cause instanceof PixstoreError) throw cause
     throw new PixstoreError('DECRYPT_FAILED', `image key could not be imported: ${causeText(cause)}`, { cause })
   }
-  const plaintext = await openImage(ciphertext, cryptoKey, material.iv, material.tag)
+  const plaintext = await openSealed(sealed, cryptoKey, material.iv)
   const format = byteToFormat(plaintext[0] ?? 0, formats)
   if (plaintext.length < 1 || format === undefined) {
     throw new PixstoreError('IMAGE_UNSUPPORTED_FORMAT', `decrypted image has format byte ${plaintext[0] ?? 'none'}, not in imageFormats`)

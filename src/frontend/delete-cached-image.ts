@@ -18,7 +18,7 @@ export async function deleteCachedImage(id: string): Promise<true | null> {
     const runtime = getRuntime()
     markEmptied(runtime, id)
     runtime.hot.delete(id)
-    await settlePendingWrites(runtime, id)
+    await settlePendingWrites(runtime)
     const store = await runtime.store()
     await store.delete(id).catch((cause) => {
       throw new PixstoreError('CACHE_ERROR', `could not delete the cached image: ${causeText(cause)}`, { cause })

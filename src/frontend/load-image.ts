@@ -1,15 +1,18 @@
 // The getImage pipeline. Order of the tiers: hot (decrypted Blobs in memory) -> persistent cache
-// (ciphertext, same token) -> one shared network load per id+token. The persistent tier is written
-// only after decryption succeeded, and in the background: the caller has its Blob before the write
-// commits, and later reads of that id wait for the write (see pendingWrites).
-import { decodeWirePayload } from '../codec/index.js'
+// (ciphertext, same token; the reads of one tick share a transaction) -> one shared network load per
+// id+token (the misses of one tick share a batch request). The persistent tier is written only after
+// decryption succeeded, through the write queue: the caller has its Blob long before the write
+// commits, and reads of that id meanwhile are served from the queued bytes (see cache-writes.ts).
 import { PixstoreError } from '../shared/errors.js'
 import { causeText } from './cause-text.js'
 import { WireState, type ImageRecord } from '../types/index.js'
-import { isQuotaError, type CacheStore, type CachedImage } from './cache/cache-store.js'
+import type { CacheStore, CachedImage } from './cache/cache-store.js'
+import { queueTouch, queueWrite } from './cache-writes.js'
 import { materialTag } from './cache/hot-tier.js'
 import { bytesToBase64 } from '../crypto/base64.js'
-import { decryptToBlob, type KeyMaterial } from './decrypt-image.js'
+import { decryptSealedToBlob, sealWithTag, type KeyMaterial } from './decrypt-image.js'
+import { TAG_LENGTH } from '../shared/protocol.js'
+import { constantTimeEqual } from '../shared/bytes.js'
 import { abortedError, signalOf } from './fetch/abort.js'
 import type { LoadResult } from './load-result.js'
 import { validateRecord } from './record-validation.js'
@@ -37,7 +40,7 @@ export async function loadImage(record: ImageRecord, context: unknown): Promise<
     const at = Date.now()
     if (at - hot.touchedAt >= runtime.config.frontendTouchIntervalMs) {
       hot.touchedAt = at
-      void touch(runtime, record.id, record.token, at)
+      queueTouch(runtime, record.id, record.token, at)
     }
     return { blob: hot.blob, source: 'hot', token: record.token, wireBytes: 0, decodeMs: 0, decryptMs: 0, shared: false }
   }
@@ -89,6 +92,25 @@ function waitFor(load: SharedLoad, signal: AbortSignal | undefined): Promise<Loa
   })
 }
 
+/**
+ * The cached ciphertext followed by the record's tag, as WebCrypto decrypts it. An entry written by
+ * this version already ends with its tag: read from IndexedDB it is our own copy, so the record's tag
+ * is written over it (no second buffer); a queued write's bytes are shared and never changed.
+ */
+function sealedOf(cached: CachedImage, tag: Uint8Array, shared: boolean): Uint8Array {
+  const buffer = cached.ciphertext
+  if (!(buffer instanceof ArrayBuffer) || !Number.isSafeInteger(cached.size) || cached.size < 0 || cached.size > buffer.byteLength) {
+    throw new PixstoreError('DECRYPT_FAILED', 'cached entry is malformed')
+  }
+  if (buffer.byteLength !== cached.size + TAG_LENGTH) return sealWithTag(new Uint8Array(buffer, 0, cached.size), tag)
+  const whole = new Uint8Array(buffer)
+  const stored = whole.subarray(cached.size)
+  if (constantTimeEqual(stored, tag)) return whole
+  if (shared) return sealWithTag(whole.subarray(0, cached.size), tag)
+  stored.set(tag)
+  return whole
+}
+
 async function loadUncached(
   runtime: FrontendRuntime,
   record: ImageRecord,
@@ -97,28 +119,38 @@ async function loadUncached(
   signal: AbortSignal,
 ): Promise<LoadResult> {
   const epoch = cacheEpoch(runtime, record.id)
-  await runtime.pendingWrites.get(record.id)
   const store = await runtime.store()
   let cached: CachedImage | undefined
-  try {
-    if (store.mayHave(record.id)) cached = await store.get(record.id)
-  } catch {
-    cached = undefined // an unreadable cache is a miss, never a failed image
+  // A write still queued is what the persistent tier will hold: serve it from its bytes.
+  const queued = runtime.writes.queued.get(record.id)
+  const fromQueue = queued !== undefined && queued.epoch === epoch && queued.entry.token === record.token
+  if (fromQueue) {
+    cached = queued.entry
+  } else {
+    try {
+      if (store.mayHave(record.id)) cached = await store.get(record.id)
+    } catch {
+      cached = undefined // an unreadable cache is a miss, never a failed image
+    }
   }
   if (cached && cached.token === record.token) {
     const started = now()
     try {
-      const blob = await decryptToBlob(new Uint8Array(cached.ciphertext), material, runtime.config.imageFormats)
+      const blob = await decryptSealedToBlob(sealedOf(cached, material.tag, fromQueue), material, runtime.config.imageFormats)
       const decryptMs = now() - started
       runtime.counters.hits++
       const at = Date.now()
       const touched = at - cached.lastUsed >= runtime.config.frontendTouchIntervalMs
-      if (touched) void touch(runtime, record.id, record.token, at)
+      if (touched) queueTouch(runtime, record.id, record.token, at)
       if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(record.id, record.token, materialTag(record.meta), blob, touched ? at : cached.lastUsed, true)
       return { blob, source: store.kind, token: record.token, wireBytes: 0, decodeMs: 0, decryptMs }
     } catch (error) {
       if (!(error instanceof PixstoreError)) throw error
       // Tampered bytes or a key that changed under the same token: drop the entry, ask the network once.
+      if (fromQueue && runtime.writes.queued.get(record.id) === queued) {
+        runtime.writes.queued.delete(record.id)
+        runtime.writes.bytes -= queued.entry.size
+      }
       await store.delete(record.id).catch(() => {})
     }
   }
@@ -142,19 +174,8 @@ async function loadFromNetwork(
   // as is (the very object, when it carries no signal).
   const fetchContext = runtime.customFetcher && signalOf(context) === undefined ? context : { ...(context as object), signal }
   for (let refreshed = false; ; refreshed = true) {
-    runtime.counters.networkRequests++
-    let bytes: unknown
-    try {
-      bytes = await runtime.fetcher(record, fetchContext)
-    } catch (error) {
-      if (error instanceof PixstoreError) throw error
-      if (signal.aborted) throw abortedError(signal)
-      throw new PixstoreError('FETCH_FAILED', `the image fetcher failed: ${causeText(error)}`, { cause: error })
-    }
-    if (!(bytes instanceof Uint8Array)) throw new PixstoreError('FETCH_FAILED', 'the image fetcher must resolve to a Uint8Array')
-    const decodeStarted = now()
-    const payload = decodeWirePayload(bytes)
-    const decodeMs = now() - decodeStarted
+    const fetched = await runtime.network.fetch(record, context, fetchContext, signal)
+    const { payload, decodeMs } = fetched
     let token: number
     let key: KeyMaterial
     let keyTag: string
@@ -196,60 +217,17 @@ async function loadFromNetwork(
       throw wireStateError(payload.state, record.id)
     }
     const decryptStarted = now()
-    const blob = await decryptToBlob(ciphertext, key, runtime.config.imageFormats)
+    // The one copy between the wire and the cache: decrypted from, then stored as is.
+    const sealed = sealWithTag(ciphertext, key.tag)
+    const blob = await decryptSealedToBlob(sealed, key, runtime.config.imageFormats)
     const decryptMs = now() - decryptStarted
     // Emptied while this load was in flight (logout, deleteCachedImage): the caller gets its image,
     // the cache stays as the application left it.
     if (cacheEpoch(runtime, record.id) === epoch) {
       runtime.hot.set(record.id, token, keyTag, blob, Date.now(), proven)
-      writeInBackground(runtime, store, record.id, token, ciphertext, proven)
+      const entry = { id: record.id, token, ciphertext: sealed.buffer, size: ciphertext.length, lastUsed: Date.now() }
+      queueWrite(runtime, { entry, proven, epoch, store })
     }
-    return { blob, source: 'network', token, wireBytes: bytes.length, decodeMs, decryptMs }
-  }
-}
-
-function writeInBackground(runtime: FrontendRuntime, store: CacheStore, id: string, token: number, ciphertext: Uint8Array, proven: boolean): void {
-  const previous = runtime.pendingWrites.get(id) ?? Promise.resolve()
-  const write: Promise<void> = previous
-    // A macrotask first, so the caller has its Blob before the copy and the write take the thread.
-    .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
-    .then(() => {
-      // Own copy, made off the caller's path: `ciphertext` is a view into the whole frame, which
-      // IndexedDB would otherwise clone entirely.
-      const copy = ciphertext.slice().buffer
-      return writeEntry(runtime, store, { id, token, ciphertext: copy, size: copy.byteLength, lastUsed: Date.now() }, proven)
-    })
-    .catch(() => {
-      runtime.counters.cacheWriteErrors++
-    })
-    .finally(() => {
-      if (runtime.pendingWrites.get(id) === write) runtime.pendingWrites.delete(id)
-    })
-  runtime.pendingWrites.set(id, write)
-}
-
-async function writeEntry(runtime: FrontendRuntime, store: CacheStore, entry: CachedImage, proven: boolean): Promise<void> {
-  const { frontendImageCacheLimit: maxEntries, frontendCacheMaxBytes: maxBytes, frontendCleanupBatch: batch } = runtime.config
-  if (entry.size > maxBytes) return
-  let totals
-  try {
-    totals = await store.put(entry, proven)
-  } catch (error) {
-    if (!isQuotaError(error)) throw error
-    // Out of quota: free half of what we hold plus room for this entry, then try once more; if that
-    // fails too the image was still returned, just not cached.
-    const held = await store.totals()
-    await store.evict({ maxEntries: Math.floor(held.entries / 2), maxBytes: Math.max(0, Math.floor(held.bytes / 2) - entry.size), batch })
-    totals = await store.put(entry, proven)
-  }
-  if (totals && (totals.entries > maxEntries || totals.bytes > maxBytes)) await store.evict({ maxEntries, maxBytes, batch })
-}
-
-async function touch(runtime: FrontendRuntime, id: string, token: number, at: number): Promise<void> {
-  try {
-    const store = await runtime.store()
-    await store.touch(id, token, at)
-  } catch {
-    // lastUsed is an eviction hint; losing one update costs nothing but LRU precision.
+    return { blob, source: 'network', token, wireBytes: fetched.wireBytes, decodeMs, decryptMs }
   }
 }

@@ -8,6 +8,8 @@ import { openIndexedDBCacheStore } from './cache/indexeddb-cache-store.js'
 import { createMemoryCacheStore } from './cache/memory-cache-store.js'
 import type { ImageFetcher } from '../types/index.js'
 import type { LoadResult } from './load-result.js'
+import { createWriteQueue, dropQueuedWrites, flushTouches, flushWrites, type WriteQueue } from './cache-writes.js'
+import { createFetchCoalescer, type FetchCoalescer } from './fetch/fetch-coalescer.js'
 
 /** One network load that every concurrent getImage of the same id+token awaits. */
 export interface SharedLoad {
@@ -31,8 +33,10 @@ export interface FrontendRuntime {
   readonly customFetcher: boolean
   readonly hot: HotTier
   readonly inflight: Map<string, SharedLoad>
-  /** Cache writes still running, per id, so reads of the persistent tier see them. */
-  readonly pendingWrites: Map<string, Promise<void>>
+  /** Cache writes and touches not yet committed (see cache-writes.ts); reads see the queued writes. */
+  readonly writes: WriteQueue
+  /** Groups the network misses of one tick into batch requests (see fetch-coalescer.ts). */
+  readonly network: FetchCoalescer
   /**
    * Bumped by clearImageCache (`all`) and deleteCachedImage (per id), so a load already in flight
    * when the cache was emptied (say, at logout) returns its image but puts it back in neither tier.
@@ -83,21 +87,24 @@ function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetch
     }
     return createMemoryCacheStore()
   }
-  return {
-    config,
-    fetcher: customFetcher ?? createHttpFetcher({
+  const fetcher: ImageFetcher = customFetcher ?? createHttpFetcher({
         endpointBaseUrl: config.endpointBaseUrl,
         retries: config.fetchRetries,
         retryDelayMs: config.fetchRetryDelayMs,
         maxResponseBytes: config.maxResponseBytes,
         timeoutMs: config.fetchTimeoutMs,
-      }),
+      })
+  const counters: FrontendCounters = { hits: 0, hotHits: 0, misses: 0, networkRequests: 0, cacheWriteErrors: 0 }
+  return {
+    config,
+    fetcher,
     customFetcher: customFetcher !== undefined,
+    network: createFetchCoalescer({ fetcher, customFetcher: customFetcher !== undefined, maxBatchItems: config.maxBatchItems, counters }),
     hot: createHotTier(config.frontendHotTierMaxBytes),
     inflight: new Map(),
-    pendingWrites: new Map(),
+    writes: createWriteQueue(),
     emptied: { all: 0, ids: new Map() },
-    counters: { hits: 0, hotHits: 0, misses: 0, networkRequests: 0, cacheWriteErrors: 0 },
+    counters,
     store() {
       if (resolved?.isOpen()) return opened!
       // First use, or the connection was closed under us (database deleted or upgraded elsewhere).
@@ -111,8 +118,9 @@ function createRuntime(config: ResolvedFrontendConfig, customFetcher: ImageFetch
       if (closed) return
       closed = true
       this.hot.clear()
-      const pending = [...this.pendingWrites.values()]
-      if (opened) void Promise.allSettled(pending).then(() => opened).then((store) => store?.close(), () => {})
+      // What this instance queued is still written (its images decrypted), then its connection closed.
+      const flushed = Promise.allSettled([flushWrites(this), flushTouches(this)])
+      if (opened) void flushed.then(() => opened).then((store) => store?.close(), () => {})
     },
   }
 }
@@ -132,13 +140,10 @@ export function replaceRuntime(config: ResolvedFrontendConfig, customFetcher: Im
   return current
 }
 
-/** Resolves once every cache write started so far has settled. */
-export async function settlePendingWrites(runtime: FrontendRuntime, id?: string): Promise<void> {
-  if (id !== undefined) {
-    await runtime.pendingWrites.get(id)
-    return
-  }
-  await Promise.allSettled([...runtime.pendingWrites.values()])
+/** Writes every queued cache write and touch now; resolves once they settled (failures are counted, not thrown). */
+export async function settlePendingWrites(runtime: FrontendRuntime): Promise<void> {
+  await flushWrites(runtime).catch(() => {})
+  await flushTouches(runtime)
 }
 
 /** Which emptying of `id`'s cache entries a load sees; a load caches only if this is unchanged. */
@@ -149,6 +154,7 @@ export function cacheEpoch(runtime: FrontendRuntime, id: string): string {
 /** Records that the cache was emptied (of `id` only, or of everything), before the tiers are. */
 export function markEmptied(runtime: FrontendRuntime, id?: string): void {
   const { emptied } = runtime
+  dropQueuedWrites(runtime, id)
   if (id === undefined) {
     emptied.all++
     emptied.ids.clear()

@@ -1,11 +1,16 @@
 // The persistent tier behind getImage. It holds ciphertext and the token it belongs to, never a key
 // and never plaintext, so a stolen cache reveals nothing without the records the application hands out.
 
-/** One cached image version. `ciphertext` is GCM ciphertext without its tag. */
+/**
+ * One cached image version. `ciphertext` holds the GCM ciphertext in its first `size` bytes; entries
+ * this version writes keep the 16-byte tag after it (the buffer WebCrypto decrypted, stored without a
+ * second copy), entries adopted or written before hold the ciphertext alone. The tag is no secret.
+ */
 export interface CachedImage {
   id: string
   token: number
   ciphertext: ArrayBuffer
+  /** Ciphertext bytes (what the limits count), without the tag. */
   size: number
   lastUsed: number
 }
@@ -29,6 +34,7 @@ export interface CacheStore {
    * costs one network request, never a wrong image.
    */
   mayHave(id: string): boolean
+  /** Reads of one tick share one readonly transaction (IndexedDB), each resolving as its entry arrives. */
   get(id: string): Promise<CachedImage | undefined>
   /**
    * Writes `entry` into its id's one slot; returns the new totals, or null when skipped. `proven`:
@@ -37,8 +43,15 @@ export interface CacheStore {
    * Otherwise (an `Updated` version, proven only by its own frame key) it replaces an older token only.
    */
   put(entry: CachedImage, proven: boolean): Promise<CacheTotals | null>
+  /**
+   * Several puts in one transaction (the write queue's flush); the totals after all of them. A
+   * failure (quota) writes none of them.
+   */
+  putMany(writes: readonly { entry: CachedImage; proven: boolean }[]): Promise<CacheTotals | null>
   /** Sets `lastUsed` when the stored version is still `token`. */
   touch(id: string, token: number, lastUsed: number): Promise<void>
+  /** Several touches in one transaction. */
+  touchMany(touches: readonly { id: string; token: number; lastUsed: number }[]): Promise<void>
   delete(id: string): Promise<void>
   has(id: string): Promise<boolean>
   clear(): Promise<void>

@@ -95,6 +95,64 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
   // Ids this page knows are stored (all of them at open: keys only, no values), see CacheStore.mayHave.
   const known = new Set<string>(await db.getAllKeys(images))
 
+  // Reads of one tick, flushed in one readonly transaction: one request per id, each resolved in its
+  // own onsuccess so its decryption starts while the others are still being read.
+  type PendingGet = { id: string; resolve: (value: CachedImage | undefined) => void; reject: (error: unknown) => void }
+  let pendingGets: PendingGet[] | undefined
+  const flushGets = () => {
+    const batch = pendingGets ?? []
+    pendingGets = undefined
+    let store: IDBObjectStore
+    try {
+      store = raw.transaction(images, 'readonly').objectStore(images)
+    } catch (error) {
+      for (const get of batch) get.reject(error)
+      return
+    }
+    for (const get of batch) {
+      const request = store.get(get.id)
+      request.onsuccess = () => get.resolve(request.result as CachedImage | undefined)
+      request.onerror = (event) => {
+        // A failed read is that image's miss; the others in the transaction still complete.
+        event.preventDefault()
+        get.reject(request.error)
+      }
+    }
+  }
+
+const putMany: CacheStore['putMany'] = async (writes) => {
+    const tx = db.transaction([images, totalsStore], 'readwrite')
+    queued(tx.done)
+    const store = tx.objectStore(images)
+    const meta = tx.objectStore(totalsStore)
+    const [olds, current] = await Promise.all([Promise.all(writes.map(({ entry }) => store.get(entry.id))), meta.get(TOTALS_KEY)])
+    const totals = readTotals(current)
+    const slots = new Map<string, CachedImage | undefined>()
+    let wrote = 0
+    writes.forEach(({ entry, proven }, i) => {
+      const old = slots.has(entry.id) ? slots.get(entry.id) : olds[i]
+      if (old && !proven && old.token >= entry.token) return
+      if (old) {
+        totals.entries -= 1
+        totals.bytes -= old.size
+      }
+      totals.entries += 1
+      totals.bytes += entry.size
+      slots.set(entry.id, entry)
+      queued(store.put(entry))
+      wrote++
+    })
+    if (wrote === 0) {
+      await tx.done
+      return null
+    }
+    // Not awaited one by one: the requests queue on this transaction, whose completion is the commit.
+    queued(meta.put(totals, TOTALS_KEY))
+    await tx.done
+    for (const id of slots.keys()) known.add(id)
+    return totals
+  }
+
   const readTotals = (value: CacheTotals | undefined): CacheTotals => ({
     entries: Math.max(0, value?.entries ?? 0),
     bytes: Math.max(0, value?.bytes ?? 0),
@@ -108,34 +166,25 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
     },
     get(id) {
       return new Promise<CachedImage | undefined>((resolve, reject) => {
-        const request = raw.transaction(images, 'readonly').objectStore(images).get(id)
-        request.onsuccess = () => resolve(request.result as CachedImage | undefined)
-        request.onerror = () => reject(request.error)
+        if (!pendingGets) {
+          pendingGets = []
+          setTimeout(flushGets, 0)
+        }
+        pendingGets.push({ id, resolve, reject })
       })
     },
-    async put(entry, proven) {
-      const tx = db.transaction([images, totalsStore], 'readwrite')
+    put: (entry, proven) => putMany([{ entry, proven }]),
+    putMany,
+    async touchMany(touches) {
+      const tx = db.transaction(images, 'readwrite')
       queued(tx.done)
-      const store = tx.objectStore(images)
-      const meta = tx.objectStore(totalsStore)
-      const [old, current] = await Promise.all([store.get(entry.id), meta.get(TOTALS_KEY)])
-      if (old && !proven && old.token >= entry.token) {
-        await tx.done
-        return null
-      }
-      const totals = readTotals(current)
-      if (old) {
-        totals.entries -= 1
-        totals.bytes -= old.size
-      }
-      totals.entries += 1
-      totals.bytes += entry.size
-      // Not awaited one by one: both requests queue on this transaction, whose completion is the commit.
-      queued(store.put(entry))
-      queued(meta.put(totals, TOTALS_KEY))
+      await Promise.all(
+        touches.map(async ({ id, token, lastUsed }) => {
+          const old = await tx.store.get(id)
+          if (old && old.token === token && old.lastUsed < lastUsed) queued(tx.store.put({ ...old, lastUsed }))
+        }),
+      )
       await tx.done
-      known.add(entry.id)
-      return totals
     },
     async touch(id, token, lastUsed) {
       const tx = db.transaction(images, 'readwrite')

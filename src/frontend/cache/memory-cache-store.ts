@@ -31,6 +31,14 @@ export function createMemoryCacheStore(): CacheStore {
       bytes += entry.size
       return { entries: entries.size, bytes }
     },
+    async putMany(writes) {
+      let totals = null
+      for (const { entry, proven } of writes) totals = (await this.put(entry, proven)) ?? totals
+      return totals ?? { entries: entries.size, bytes }
+    },
+    async touchMany(touches) {
+      for (const { id, token, lastUsed } of touches) await this.touch(id, token, lastUsed)
+    },
     async touch(id, token, lastUsed) {
       const old = entries.get(id)
       if (!old || old.token !== token) return

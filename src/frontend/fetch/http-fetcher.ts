@@ -1,10 +1,12 @@
-// The default fetcher: one GET per image to the Pixstore endpoint, which answers 200 with a wire
+// The default fetcher: one GET per image to the Pixstore endpoint (and `fetchBatch`, one POST for
+// several, see BATCH.md), which answers 200 with a wire
 // payload even for errors (the state byte says what happened). Only network failures are retried:
 // a wire error state is an answer, and asking again would give the same one. Every call is bounded
 // in time (timeoutMs, over all its attempts) and in memory (maxResponseBytes, while reading).
 import { PixstoreError } from '../../shared/errors.js'
 import { PROOF_HEADER, TOKEN_HEADER } from '../../shared/protocol.js'
-import type { ImageFetcher } from '../../types/index.js'
+import type { ImageRecord } from '../../types/index.js'
+import type { BatchImageFetcher } from './fetch-coalescer.js'
 import { causeText } from '../cause-text.js'
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } from './fetch-limits.js'
 import { abortedError, signalOf, sleep } from './abort.js'
@@ -40,10 +42,20 @@ function imageUrl(base: string, id: string): string {
   return url.href
 }
 
+/** The batch URL: the route itself, no id after it. */
+function batchUrl(base: string): string {
+  try {
+    return new URL(base, (globalThis as { location?: { href: string } }).location?.href).href
+  } catch (cause) {
+    throw new PixstoreError('FETCH_FAILED', `endpoint URL ${JSON.stringify(base)} cannot be resolved here (${causeText(cause)}); set endpointBaseUrl`, { cause })
+  }
+}
+
 /**
  * Builds the fetcher getImage uses when none is given. `context.signal` (an AbortSignal) cancels the
  * request and any pending retry; `timeoutMs` bounds the whole call (`FETCH_TIMEOUT`), and
- * `maxResponseBytes` the answer (`FETCH_TOO_LARGE`).
+ * `maxResponseBytes` the answer (`FETCH_TOO_LARGE`); `fetchBatch` has the same rules, its cap scaled
+ * by the number of images.
  *
  * @example
  * ```ts
@@ -51,17 +63,18 @@ function imageUrl(base: string, id: string): string {
  * initPixstoreFrontend({}, fetcher)
  * ```
  */
-export function createHttpFetcher(options: HttpFetcherOptions): ImageFetcher<{ signal?: AbortSignal } | undefined> {
+export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetcher<{ signal?: AbortSignal } | undefined> & {
+  fetchBatch: (records: ImageRecord[], context?: { signal?: AbortSignal }) => Promise<Uint8Array>
+} {
   const base = options.endpointBaseUrl.replace(/\/+$/, '')
   const retries = options.retries ?? 2
   const retryDelayMs = options.retryDelayMs ?? 100
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
-  return async (record, context) => {
+
+  // One call: every attempt, body and wait bounded by timeoutMs, the body by `cap`.
+  const send = async (url: string, init: RequestInit, cap: number, context: unknown): Promise<Uint8Array> => {
     const signal = signalOf(context)
-    const url = imageUrl(base, record.id)
-    const headers: Record<string, string> = { [TOKEN_HEADER]: String(record.token) }
-    if (record.statelessProof) headers[PROOF_HEADER] = record.statelessProof
     if (signal?.aborted) throw abortedError(signal)
     // One signal for the request: the caller's abort or the deadline, whichever comes first.
     const combined = new AbortController()
@@ -74,13 +87,13 @@ export function createHttpFetcher(options: HttpFetcherOptions): ImageFetcher<{ s
       for (let attempt = 0; ; attempt++) {
         if (combined.signal.aborted) throw stopped()
         try {
-          const response = await fetch(url, { method: 'GET', headers, signal: combined.signal, credentials: 'same-origin' })
+          const response = await fetch(url, { ...init, signal: combined.signal, credentials: 'same-origin' })
           if (!response.ok) {
             await response.body?.cancel().catch(() => {})
             // An HTTP error is the server's answer, not a network failure: no retry.
             throw new PixstoreError('FETCH_FAILED', `image endpoint answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`)
           }
-          return await readCappedBody(response, maxResponseBytes)
+          return await readCappedBody(response, cap)
         } catch (error) {
           if (combined.signal.aborted) throw stopped()
           if (error instanceof PixstoreError) throw error
@@ -99,4 +112,21 @@ export function createHttpFetcher(options: HttpFetcherOptions): ImageFetcher<{ s
       signal?.removeEventListener('abort', onAbort)
     }
   }
+
+  const fetcher = async (record: ImageRecord, context?: { signal?: AbortSignal }) => {
+    const url = imageUrl(base, record.id)
+    const headers: Record<string, string> = { [TOKEN_HEADER]: String(record.token) }
+    if (record.statelessProof) headers[PROOF_HEADER] = record.statelessProof
+    return send(url, { method: 'GET', headers }, maxResponseBytes, context)
+  }
+  // BATCH.md: POST to the route itself, the items as JSON; the answer is a container of one frame per
+  // item, so the cap is one frame's per item plus the directory.
+  fetcher.fetchBatch = async (records: ImageRecord[], context?: { signal?: AbortSignal }) => {
+    for (const record of records) imageUrl(base, record.id) // the same id check as a GET, before anything is sent
+    const items = records.map((record) => ({ id: record.id, token: record.token, proof: record.statelessProof ?? '' }))
+    const body = JSON.stringify({ v: 1, items })
+    const cap = records.length * (maxResponseBytes + 4) + 4
+    return send(batchUrl(base), { method: 'POST', headers: { 'content-type': 'application/json' }, body }, cap, context)
+  }
+  return fetcher
 }
