@@ -136,5 +136,5 @@ export async function sampleAvif(withMetadata: boolean): Promise<Uint8Array> {
 }
 
 export function contains(haystack: Uint8Array, needle: Uint8Array | string): boolean {
-  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.length).includes(typeof needle === 'string' ? ascii(needle) : needle)
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.length).includes(Buffer.from(typeof needle === "string" ? ascii(needle) : needle))
 }

@@ -40,28 +40,40 @@ export class WalkState {
     if (++this.structures > MAX_STRUCTURES) throw containerFault(F.TOO_MANY, offset)
   }
 
+  // Every read is checked: a walker bug must surface as an exception in the fuzz tests, never as
+  // `undefined` quietly read as 0 (the WASM twin could not mirror that).
+  private at(i: number, width: number): void {
+    if (i < 0 || i + width > this.n) throw new RangeError(`container walker read out of bounds at ${i}`)
+  }
   u8(i: number): number {
+    this.at(i, 1)
     return this.bytes[i]!
   }
   u16be(i: number): number {
+    this.at(i, 2)
     return (this.bytes[i]! << 8) | this.bytes[i + 1]!
   }
   u32be(i: number): number {
+    this.at(i, 4)
     return ((this.bytes[i]! << 24) | (this.bytes[i + 1]! << 16) | (this.bytes[i + 2]! << 8) | this.bytes[i + 3]!) >>> 0
   }
   u16le(i: number): number {
+    this.at(i, 2)
     return this.bytes[i]! | (this.bytes[i + 1]! << 8)
   }
   u24le(i: number): number {
+    this.at(i, 3)
     return this.bytes[i]! | (this.bytes[i + 1]! << 8) | (this.bytes[i + 2]! << 16)
   }
   u32le(i: number): number {
+    this.at(i, 4)
     return (this.bytes[i]! | (this.bytes[i + 1]! << 8) | (this.bytes[i + 2]! << 16) | (this.bytes[i + 3]! << 24)) >>> 0
   }
 
   /** True when bytes [start, end) begin with `pattern`. */
   startsWith(start: number, end: number, pattern: readonly number[]): boolean {
     if (end - start < pattern.length) return false
+    if (start < 0 || start + pattern.length > this.n) return false
     for (let i = 0; i < pattern.length; i++) if (this.bytes[start + i] !== pattern[i]) return false
     return true
   }
