@@ -1,5 +1,5 @@
 // Container benchmark (issue "An image store, not a blob store"): read (format, size, orientation,
-// frames, metadata kinds from the headers) and lossless strip of a ~12 MP JPEG, a ~1 MiB PNG and a
+// frames, metadata kinds from the headers) and lossless strip of a ~12 MP JPEG, a ~1 MiB PNG (720x540 photo-like noise) and a
 // WebP, each carrying GPS EXIF, XMP and an ICC profile. Contenders: our TS and WASM twins, image-size
 // (dimensions only) and sharp metadata() for the read; for the strip, sharp is the only library path
 // and it RE-ENCODES the pixels (decode + encode, lossy for JPEG/WebP), so it is not the same job:
@@ -43,12 +43,12 @@ function tagged(raw, width, height) {
 async function inputs() {
   const big = photoPixels(4000, 3000)
   const jpeg = new Uint8Array(await tagged(big, 4000, 3000).jpeg({ quality: 90 }).toBuffer())
-  const mid = photoPixels(1024, 768)
-  const png = new Uint8Array(await tagged(mid, 1024, 768).png({ compressionLevel: 6 }).toBuffer())
+  const mid = photoPixels(720, 540)
+  const png = new Uint8Array(await tagged(mid, 720, 540).png({ compressionLevel: 6 }).toBuffer())
   const webp = new Uint8Array(await tagged(big, 4000, 3000).webp({ quality: 80, effort: 0 }).toBuffer())
   return [
     { label: 'JPEG 4000x3000', format: 'jpeg', bytes: jpeg },
-    { label: 'PNG 1024x768', format: 'png', bytes: png },
+    { label: 'PNG 720x540', format: 'png', bytes: png },
     { label: 'WebP 4000x3000', format: 'webp', bytes: webp },
   ]
 }
