@@ -31,3 +31,11 @@ export const SUCCESS_HEADER_LENGTH = 1
 export const UPDATED_HEADER_LENGTH = 1 + 8 + KEY_LENGTH + IV_LENGTH + TAG_LENGTH
 /** Tokens travel as u64 LE but must stay exact in a JS number: 2^53−1. */
 export const MAX_TOKEN = Number.MAX_SAFE_INTEGER
+
+/** First byte of a batch container: outside the v1 state range (0..6), so a v1 decoder given a
+ *  container fails WIRE_UNKNOWN_STATE instead of misreading it. */
+export const BATCH_MAGIC = 0xba
+/** Version byte of the batch container this library speaks. */
+export const BATCH_VERSION = 1
+/** Most frames one batch container may carry (its count is a u16, but a gallery page needs far fewer). */
+export const MAX_BATCH_ITEMS = 256
