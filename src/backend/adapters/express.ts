@@ -18,7 +18,9 @@ export interface PixstoreExpressOptions {
   scope?: (req: IncomingMessage & { [key: string]: any }) => string | undefined | Promise<string | undefined>
 }
 
-type ExpressLikeRequest = IncomingMessage & { params?: Record<string, string>; originalUrl?: string }
+// `params?: object`: Express types params per route (`{ id: string }`, `{ path: string[] }`…), and a
+// handler must fit any route; only a string `id` is used.
+type ExpressLikeRequest = IncomingMessage & { params?: object; originalUrl?: string }
 
 function idFromUrl(url: string): string {
   const q = url.indexOf('?')
@@ -49,7 +51,8 @@ export function pixstoreExpress(options: PixstoreExpressOptions = {}) {
     if (req.method !== 'GET') return answerMethodNotAllowed(res, allowOrigin)
     const url = req.url ?? '/'
     const q = url.indexOf('?')
-    const id = typeof req.params?.id === 'string' ? req.params.id : idFromUrl(url)
+    const param = (req.params as { id?: unknown } | undefined)?.id
+    const id = typeof param === 'string' ? param : idFromUrl(url)
     serveImageRequest(req, res, id, q === -1 ? undefined : url.slice(q + 1), { allowOrigin, scope })
   }
 }

@@ -2,15 +2,14 @@
 // request when the fetcher has `fetchBatch` (at most maxBatchItems each); each image then gets its
 // own frame and goes through the same per-image rules as a single answer. A group of one is a plain
 // single request, exactly as pixstore 3.2.1 speaks it. A batch that fails as a whole (no batch route,
-// an answer that is no container) is retried as single requests, and batching stays off for the rest
+// an answer that is no valid container) is retried as single requests, and batching stays off for the rest
 // of this frontend instance. Aborts: one caller's abort rejects its image only; the batch request is
 // aborted once every image in it was.
-import { decodeWirePayload } from '../../codec/index.js'
+import { decodeBatch, decodeWirePayload } from '../../codec/index.js'
 import { PixstoreError } from '../../shared/errors.js'
 import type { ImageFetcher, ImageRecord, WirePayload } from '../../types/index.js'
 import { causeText } from '../cause-text.js'
 import { abortedError, signalOf } from './abort.js'
-import { splitBatch } from './split-batch.js'
 
 /** An ImageFetcher that can also fetch several records in one request (a batch container, in order). */
 export type BatchImageFetcher<Context = any> = ImageFetcher<Context> & {
@@ -102,14 +101,19 @@ export function createFetchCoalescer(options: {
     // signal, which is then replaced by the batch's own (aborted only once every image was).
     const batchContext = options.customFetcher && signalOf(context) === undefined ? context : { ...(context as object), signal: controller.signal }
     counters.networkRequests++
-    let frames: Uint8Array[]
+    let frames: FetchedFrame[]
     try {
       const bytes: unknown = await fetcher.fetchBatch!(
         waiters.map((w) => w.record),
         batchContext,
       )
       if (!(bytes instanceof Uint8Array)) throw new PixstoreError('FETCH_FAILED', 'fetchBatch must resolve to a Uint8Array')
-      frames = splitBatch(bytes, waiters.length)
+      const started = performance.now()
+      const payloads = decodeBatch(bytes, waiters.length)
+      const decodeMs = (performance.now() - started) / payloads.length
+      // The directory (validated by decodeBatch) says how many bytes each image took on the wire.
+      const directory = new DataView(bytes.buffer, bytes.byteOffset + 4, 4 * payloads.length)
+      frames = payloads.map((payload, i) => ({ payload, wireBytes: directory.getUint32(4 * i, true), decodeMs }))
     } catch (error) {
       if (controller.signal.aborted) {
         for (const w of waiters) settle(w, () => Promise.reject(abortedError(w.signal)))
@@ -122,8 +126,8 @@ export function createFetchCoalescer(options: {
     } finally {
       for (const w of waiters) w.signal.removeEventListener('abort', onAbort)
     }
-    // A malformed frame fails its own image only.
-    frames.forEach((frame, i) => settle(waiters[i]!, async () => decoded(frame)))
+    // Each image through its own answer: an error state fails that image only.
+    frames.forEach((frame, i) => settle(waiters[i]!, async () => frame))
   }
 
   const flush = () => {
