@@ -33,5 +33,8 @@ export function initPixstoreFrontend(config: PixstoreFrontendConfig = {}, custom
   if (resolved.errorHandlingMode !== undefined) setErrorHandlingMode(resolved.errorHandlingMode)
   forgetImportedKeys()
   revokeAllImageUrls()
-  replaceRuntime(resolved, customFetcher)
+  const runtime = replaceRuntime(resolved, customFetcher)
+  // Open the cache now, while the page still fetches its records: the first image then finds it
+  // open (a cold profile pays the database creation here, not before its first request).
+  void runtime.store()
 }

@@ -79,8 +79,11 @@ interface GalleryResults {
   entries: number
 }
 
-describe('a gallery in Chromium', () => {
-  it('one batch request for N misses, one failing item fails alone, no request on reload, one URL per image revoked after its last release', async () => {
+describe('a gallery in Chromium through getImageUrl', () => {
+  // One cold load (6 images and one whose proof fails, all misses), then a reload of the 6.
+  let cold: GalleryResults & { requests: typeof seen }
+  let warm: GalleryResults & { requests: typeof seen }
+  beforeAll(async () => {
     const good: string[] = []
     for (let i = 0; i < 6; i++) {
       const record = (await saveImage(generate('png', { width: 20 + i, height: 10 + i, seed: 40 + i })))!
@@ -92,30 +95,41 @@ describe('a gallery in Chromium', () => {
     records.set('bad', { ...victim, statelessProof: `${victim.statelessProof!.slice(0, -2)}AA` })
     const browser = await launchChromium()
     try {
-      const load = async (ids: string[]): Promise<GalleryResults> => {
+      const load = async (ids: string[]) => {
         seen.length = 0
         await browser.page.goto(`${backend.proxy.origin}/?ids=${ids.join(',')}`)
         await browser.page.waitForFunction(() => (window as { __results?: unknown }).__results, undefined, { timeout: 30_000 })
         const r = (await browser.page.evaluate(() => (window as { __results?: unknown }).__results)) as GalleryResults
-        expect(r.ok, `${r.error}\n${browser.logs.join('\n')}`).toBe(true)
-        return r
+        if (!r.ok) throw new Error(`${r.error}\n${browser.logs.join('\n')}`)
+        return { ...r, requests: [...seen] }
       }
-      const cold = await load([...good.slice(0, 3), 'bad', ...good.slice(3)])
-      expect(seen).toEqual([{ method: 'POST', items: 7 }]) // one request for the 7 misses
-      expect(cold.images.map((i) => i.ok)).toEqual([true, true, true, false, true, true, true])
-      expect(cold.images[3]!.code).toBe('STATE_INVALID_PROOF')
-      expect(cold.images.filter((i) => i.ok).map((i) => [i.width, i.height])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [20 + i, 10 + i]))
-      expect(cold.sameUrl).toBe(true)
-      expect(cold.revokedWhileHeld).toBe(false)
-      expect(cold.revokedAfterLast).toBe(true)
-      expect(cold.entries).toBe(6)
-
-      const warm = await load(good)
-      expect(seen).toEqual([]) // a reload: every image from IndexedDB, no image request
-      expect(warm.images.every((i) => i.ok)).toBe(true)
-      expect(warm.sources.every((s) => s === 'hot' || s === 'indexeddb')).toBe(true)
+      cold = await load([...good.slice(0, 3), 'bad', ...good.slice(3)])
+      warm = await load(good)
     } finally {
       await browser.close()
     }
+  })
+
+  it('a batched gallery load makes one request for N misses', () => {
+    expect(cold.requests).toEqual([{ method: 'POST', items: 7 }])
+    expect(cold.images.filter((i) => i.ok).map((i) => [i.width, i.height])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [20 + i, 10 + i]))
+    expect(cold.entries).toBe(6)
+  })
+
+  it('one failing item in a batch fails only that image', () => {
+    expect(cold.images.map((i) => i.ok)).toEqual([true, true, true, false, true, true, true])
+    expect(cold.images[3]!.code).toBe('STATE_INVALID_PROOF')
+  })
+
+  it('a reload makes no image request', () => {
+    expect(warm.requests).toEqual([])
+    expect(warm.images.every((i) => i.ok)).toBe(true)
+    expect(warm.sources.every((s) => s === 'hot' || s === 'indexeddb')).toBe(true)
+  })
+
+  it('the object URL of an image shown twice is the same, and is revoked after its last release', () => {
+    expect(cold.sameUrl).toBe(true)
+    expect(cold.revokedWhileHeld).toBe(false)
+    expect(cold.revokedAfterLast).toBe(true)
   })
 })
