@@ -5,7 +5,7 @@
 export const DESIGN_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
 
 const FRONTEND = [
-  'initPixstoreFrontend', 'getImage', 'deleteCachedImage', 'cachedImageExists', 'clearImageCache', 'getCacheStats',
+  'initPixstoreFrontend', 'getImage', 'getImageUrl', 'deleteCachedImage', 'cachedImageExists', 'clearImageCache', 'getCacheStats',
 ]
 
 /** Names each entry must export (pixstore 3.2.1's API names plus ours). */
