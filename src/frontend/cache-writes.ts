@@ -85,7 +85,11 @@ export function flushWrites(runtime: FrontendRuntime): Promise<void> {
     if (batch.length === 0) return
     const current = batch.filter((write) => write.epoch === cacheEpoch(runtime, write.entry.id))
     const byStore = new Map<CacheStore, QueuedWrite[]>()
-    for (const write of current) byStore.set(write.store, [...(byStore.get(write.store) ?? []), write])
+    for (const write of current) {
+      const list = byStore.get(write.store)
+      if (list) list.push(write)
+      else byStore.set(write.store, [write])
+    }
     for (const [store, writes] of byStore) await writeBatch(runtime, store, writes)
     for (const write of batch) {
       if (q.queued.get(write.entry.id) !== write) continue

@@ -120,7 +120,13 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
     }
   }
 
-const putMany: CacheStore['putMany'] = async (writes) => {
+  const readTotals = (value: CacheTotals | undefined): CacheTotals => ({
+    entries: Math.max(0, value?.entries ?? 0),
+    bytes: Math.max(0, value?.bytes ?? 0),
+  })
+
+  // One readwrite transaction for every write of a flush, with the running totals updated once.
+  const putMany: CacheStore['putMany'] = async (writes) => {
     const tx = db.transaction([images, totalsStore], 'readwrite')
     queued(tx.done)
     const store = tx.objectStore(images)
@@ -152,11 +158,6 @@ const putMany: CacheStore['putMany'] = async (writes) => {
     for (const id of slots.keys()) known.add(id)
     return totals
   }
-
-  const readTotals = (value: CacheTotals | undefined): CacheTotals => ({
-    entries: Math.max(0, value?.entries ?? 0),
-    bytes: Math.max(0, value?.bytes ?? 0),
-  })
 
   return {
     kind: 'indexeddb',
