@@ -6,6 +6,7 @@ import { PixstoreError } from '../../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
 import { DEFAULT_ENDPOINT_HOST, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
+import { MAX_BATCH_ITEMS } from '../serve/batch-codec-stub.js'
 import { resolveStorageConfig, type StorageConfig } from '../storage/create-storage.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
@@ -56,6 +57,16 @@ export interface PixstoreBackendConfig {
    * 0 disables. Safe with many processes: the current token is read from storage on every request.
    */
   ciphertextCacheBytes?: number
+  /**
+   * Most images one batch request (`POST {route}`) may ask for; more is answered 413. Default 64,
+   * 1 to 256. Also the limit of `customEndpointBatchHelper` and, unless given their own, the adapters.
+   */
+  maxBatchItems?: number
+  /**
+   * Largest batch request body read (bytes); a longer one is refused with 413 without being read
+   * whole. Default 64 KiB (room for 64 items with long ids and proofs).
+   */
+  maxBatchRequestBytes?: number
 }
 
 /** The validated, complete config. */
@@ -77,7 +88,15 @@ export interface ResolvedBackendConfig {
   errorHandlingMode: ErrorHandlingMode | undefined
   proofCacheSize: number
   ciphertextCacheBytes: number
+  maxBatchItems: number
+  maxBatchRequestBytes: number
 }
+
+/** Batch request limits; the same ranges apply to the adapters' own options. */
+export const DEFAULT_MAX_BATCH_ITEMS = 64
+export const DEFAULT_MAX_BATCH_REQUEST_BYTES = 64 * 1024
+export const MIN_BATCH_REQUEST_BYTES = 1024
+export const MAX_BATCH_REQUEST_BYTES = 16 * 1024 * 1024
 
 export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.freeze({
   dataDir: './.pixstore',
@@ -96,6 +115,8 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   errorHandlingMode: undefined,
   proofCacheSize: 10_000,
   ciphertextCacheBytes: 64 * 1024 * 1024,
+  maxBatchItems: DEFAULT_MAX_BATCH_ITEMS,
+  maxBatchRequestBytes: DEFAULT_MAX_BATCH_REQUEST_BYTES,
 })
 
 const KNOWN_KEYS = [...(Object.keys(DEFAULT_BACKEND_CONFIG) as (keyof ResolvedBackendConfig)[]), 'statelessKeyWindowLength'] as const
@@ -166,5 +187,9 @@ export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBa
   if (v.errorHandlingMode !== undefined) c.errorHandlingMode = configOneOf('errorHandlingMode', v.errorHandlingMode, ERROR_HANDLING_MODES)
   if (v.proofCacheSize !== undefined) c.proofCacheSize = configInteger('proofCacheSize', v.proofCacheSize, 0, 10_000_000)
   if (v.ciphertextCacheBytes !== undefined) c.ciphertextCacheBytes = configInteger('ciphertextCacheBytes', v.ciphertextCacheBytes, 0, 2 ** 40)
+  if (v.maxBatchItems !== undefined) c.maxBatchItems = configInteger('maxBatchItems', v.maxBatchItems, 1, MAX_BATCH_ITEMS)
+  if (v.maxBatchRequestBytes !== undefined) {
+    c.maxBatchRequestBytes = configInteger('maxBatchRequestBytes', v.maxBatchRequestBytes, MIN_BATCH_REQUEST_BYTES, MAX_BATCH_REQUEST_BYTES)
+  }
   return c
 }
