@@ -47,6 +47,8 @@ async function main() {
     process.exit(1)
   }
   writeFileSync(outfile, code)
+  // `pixstore/frontend/browser` has the API of `pixstore/frontend`, so its types are those (dist/ layout).
+  writeFileSync(`${outfile.replace(/\.js$/, '')}.d.ts`, "export * from '../frontend/index.js'\n")
   writeFileSync(`${outfile.replace(/\.js$/, '')}.meta.json`, JSON.stringify(result.metafile))
   const raw = Buffer.byteLength(code)
   const gz = gzipSync(readFileSync(outfile), { level: 9 }).length

@@ -3,7 +3,7 @@
 // 2. src/ -> dist/ (tsc: ESM + .d.ts for every subpath export)
 // 3. the browser bundle of pixstore/frontend (esbuild), its size reported
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
@@ -20,5 +20,7 @@ function run(label, command, args) {
 }
 
 if (existsSync(path.join(root, 'scripts/build-wasm.mjs'))) run('wasm', process.execPath, ['scripts/build-wasm.mjs'])
+// From empty: a module deleted from src/ must not live on (and ship) as a stale file in dist/.
+rmSync(path.join(root, 'dist'), { recursive: true, force: true })
 run('tsc', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'])
 if (existsSync(path.join(root, 'scripts/build-browser.mjs'))) run('browser bundle', process.execPath, ['scripts/build-browser.mjs'])

@@ -7,7 +7,8 @@ import { joinBatch, serveImageBatch, type ServeBatchItem } from './serve/serve-i
 /** One image of a {@link customEndpointBatchHelper} call: the arguments of `customEndpointHelper`. */
 export interface CustomEndpointBatchItem {
   imageId: string
-  clientToken?: number | string | undefined | null
+  /** As `customEndpointHelper`'s: anything but a version token counts as "no token". */
+  clientToken?: unknown
   statelessProof?: string | undefined | null
 }
 

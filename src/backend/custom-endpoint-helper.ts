@@ -28,7 +28,9 @@ export interface CustomEndpointOptions {
  */
 export async function customEndpointHelper(
   imageId: string,
-  clientToken: number | string | undefined | null,
+  // `unknown`: frameworks hand over a header or a parsed query value (string, string[], object…);
+  // anything but a safe non-negative integer or its decimal string counts as "no token".
+  clientToken: unknown,
   statelessProof: string | undefined | null,
   options: CustomEndpointOptions = {},
 ): Promise<Uint8Array> {

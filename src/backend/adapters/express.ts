@@ -23,12 +23,16 @@ export interface PixstoreExpressOptions {
   maxBatchRequestBytes?: number
 }
 
-type ExpressLikeRequest = IncomingMessage & { params?: Record<string, string>; originalUrl?: string; route?: unknown }
+// `params?: object`: Express types params per route (`{ id: string }`, `{ path: string[] }`…), and a
+// handler must fit any route; only a string `id` is used.
+type ExpressLikeRequest = IncomingMessage & { params?: object; originalUrl?: string; route?: unknown }
+
+const idParam = (req: ExpressLikeRequest): unknown => (req.params as { id?: unknown } | undefined)?.id
 
 // A batch is a POST on the mount point itself (`app.use(path, …)`: the rest of the url is `/`) or
 // on a route without an `:id` (`app.post(path, …)`).
 function isBatchTarget(req: ExpressLikeRequest, url: string): boolean {
-  if (typeof req.params?.id === 'string') return false
+  if (typeof idParam(req) === 'string') return false
   if (req.route !== undefined) return true
   const q = url.indexOf('?')
   const path = q === -1 ? url : url.slice(0, q)
@@ -72,7 +76,8 @@ export function pixstoreExpress(options: PixstoreExpressOptions = {}) {
     if (req.method === 'POST' && batchTarget) return serveBatchRequest(req, res, { allowOrigin, scope, ...limits })
     if (req.method !== 'GET') return answerMethodNotAllowed(res, allowOrigin, batchTarget ? ROUTE_METHODS : ALLOWED_METHODS)
     const q = url.indexOf('?')
-    const id = typeof req.params?.id === 'string' ? req.params.id : idFromUrl(url)
+    const param = idParam(req)
+    const id = typeof param === 'string' ? param : idFromUrl(url)
     serveImageRequest(req, res, id, q === -1 ? undefined : url.slice(q + 1), { allowOrigin, scope })
   }
 }

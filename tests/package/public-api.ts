@@ -1,0 +1,25 @@
+// The package's public surface as the design promises it, shared by the repository-level export
+// checks (exports.test.ts) and the checks on the packed and installed tarball (tarball.test.ts).
+
+/** Subpaths the design lists (README documents each; package.json exports each). */
+export const DESIGN_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
+
+const FRONTEND = [
+  'initPixstoreFrontend', 'getImage', 'deleteCachedImage', 'cachedImageExists', 'clearImageCache', 'getCacheStats',
+]
+
+/** Names each entry must export (pixstore 3.2.1's API names plus ours). */
+export const REQUIRED_EXPORTS: Record<string, string[]> = {
+  './backend': [
+    'initPixstoreBackend', 'closePixstoreBackend', 'saveImage', 'saveImageFromFile', 'updateImage',
+    'updateImageFromFile', 'deleteImage', 'imageExists', 'getImageRecord', 'customEndpointHelper',
+    'startDefaultEndpoint', 'stopDefaultEndpoint', 'PixstoreError',
+  ],
+  './backend/express': ['pixstoreExpress'],
+  './backend/fetch': ['createPixstoreFetchHandler'],
+  './frontend': FRONTEND,
+  './frontend/browser': FRONTEND,
+  './codec': ['encodeWirePayload', 'decodeWirePayload', 'createFrame', 'tokensEqual', 'constantTimeEqual', 'WireState'],
+  './shared': ['PixstoreError', 'setErrorHandlingMode', 'setCustomErrorHandler', 'getLastPixstoreError'],
+  './types': ['WireState'],
+}
