@@ -63,7 +63,7 @@ describe('serveImageBatch', () => {
     const victim = mixed.items[0]!.id
     const failing: BackendState = {
       ...state,
-      storage: { ...state.storage, getHead: (id, t) => (id === victim ? Promise.reject(new Error('disk on fire')) : state.storage.getHead(id, t)) } as never,
+      storage: { ...state.storage, getHead: (id: string, t?: number) => (id === victim ? Promise.reject(new Error('disk on fire')) : state.storage.getHead(id, t)) } as never,
     }
     const served = await serveImageBatch(failing, items)
     const expected = mixed.states.map((s, i) => (mixed.items[i]!.id === victim && (s === WireState.Success || s === WireState.Updated) ? WireState.InternalError : s))
