@@ -4,13 +4,18 @@
 // cost of a call never depends on the ciphertext size.
 //
 // Status values are negative f64 so one return value carries either a result or an error:
-// keep them in sync with src/codec/wasm/wasm-status.ts.
+// keep them in sync with src/codec/wire-checks.ts.
 
 const ERR_EMPTY: f64 = -1;
 const ERR_UNKNOWN_STATE: f64 = -2;
 const ERR_TRUNCATED: f64 = -3;
 const ERR_TRAILING_BYTES: f64 = -4;
 const ERR_TOKEN_RANGE: f64 = -5;
+const ERR_BATCH_MAGIC: f64 = -6;
+const ERR_BATCH_VERSION: f64 = -7;
+const ERR_BATCH_COUNT: f64 = -8;
+const ERR_BATCH_ZERO_LENGTH: f64 = -9;
+const ERR_BATCH_SUM: f64 = -10;
 
 const STATE_SUCCESS: u8 = 0;
 const STATE_UPDATED: u8 = 1;
@@ -23,6 +28,13 @@ const MAX_TOKEN: u64 = 0x1f_ffff_ffff_ffff;
 // (asconfig.json), so it cannot grow and the JS views on it cannot go stale.
 const SCRATCH_SIZE: i32 = 32768;
 const SCRATCH: usize = memory.data(SCRATCH_SIZE, 16);
+// encodeBatchHeader reads the frame lengths as f64 from here (past the largest directory, 4 + 4 * 256
+// bytes, and 16-aligned) and writes the directory at the start of the scratch.
+const BATCH_LENGTHS: usize = SCRATCH + 1040;
+const BATCH_MAGIC: u8 = 0xba;
+const BATCH_VERSION: u8 = 1;
+const MAX_BATCH_ITEMS: i32 = 256;
+const MAX_FRAME_LENGTH: f64 = 4294967295;
 // constantTimeDiff compares the lower half of the scratch with the upper half.
 const HALF: i32 = SCRATCH_SIZE >> 1;
 
@@ -93,4 +105,47 @@ export function constantTimeDiff(length: i32, acc: i32): i32 {
   memory.fill(SCRATCH, 0, <usize>length);
   memory.fill(SCRATCH + HALF, 0, <usize>length);
   return acc | i32(diff != 0);
+}
+
+/**
+ * Checks a batch container of `length` bytes whose directory (its first min(length, 4 + 4 * count)
+ * bytes) is in the scratch: magic, version, 1 <= count <= 256, every length >= 1, and the lengths
+ * adding up to exactly the bytes after the directory. Returns the count, or an ERR_* status.
+ */
+export function checkBatch(length: f64): f64 {
+  if (!(length >= 1)) return ERR_EMPTY;
+  if (load<u8>(SCRATCH) != BATCH_MAGIC) return ERR_BATCH_MAGIC;
+  if (length >= 2 && load<u8>(SCRATCH, 1) != BATCH_VERSION) return ERR_BATCH_VERSION;
+  if (length < 4) return ERR_TRUNCATED;
+  const count = <i32>load<u16>(SCRATCH, 2);
+  if (count < 1 || count > MAX_BATCH_ITEMS) return ERR_BATCH_COUNT;
+  const directory = <f64>(4 + 4 * count);
+  if (length < directory) return ERR_TRUNCATED;
+  let sum: u64 = 0;
+  let zero = false;
+  for (let i = 0; i < count; i++) {
+    const n = load<u32>(SCRATCH + 4 + (<usize>i << 2));
+    zero = zero || n == 0;
+    sum += <u64>n;
+  }
+  if (zero) return ERR_BATCH_ZERO_LENGTH;
+  if (<f64>sum != length - directory) return ERR_BATCH_SUM;
+  return <f64>count;
+}
+
+/**
+ * Writes the directory of a container of `count` frames whose lengths (f64) are at BATCH_LENGTHS
+ * into the scratch. Returns its byte length, or -1 if the count or a length is out of range.
+ */
+export function encodeBatchHeader(count: i32): i32 {
+  if (count < 1 || count > MAX_BATCH_ITEMS) return -1;
+  for (let i = 0; i < count; i++) {
+    const n = load<f64>(BATCH_LENGTHS + (<usize>i << 3));
+    if (!(n >= 1 && n <= MAX_FRAME_LENGTH && trunc<f64>(n) == n)) return -1;
+    store<u32>(SCRATCH + 4 + (<usize>i << 2), <u32>n);
+  }
+  store<u8>(SCRATCH, BATCH_MAGIC);
+  store<u8>(SCRATCH, BATCH_VERSION, 1);
+  store<u16>(SCRATCH, <u16>count, 2);
+  return 4 + 4 * count;
 }

@@ -2,17 +2,18 @@
 // 64 B .. 8 MiB, for our WASM path, our TS path, pixstore@3.2.1 and a plain Uint8Array#set copy of
 // the same size (the physical reference). "encode" is the server's real operation: createFrame +
 // filling the body from the stored ciphertext; pixstore's is its encodeWirePayload (base64 meta).
-// Also regenerates src/codec/auto-choice.generated.ts (what `auto` mode uses) from these figures.
-import { writeFileSync } from 'node:fs'
+// Also the batch container (decodeBatch, encodeBatch, encodeBatchHeader), WASM vs TS. Prints what the
+// `auto` table WOULD be from this run but writes only bench/results/codec.json (through bench/run.mjs):
+// regenerating src/codec/auto-choice.generated.ts is the explicit `npm run bench:auto-choice`.
 import os from 'node:os'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { Bench } from 'tinybench'
 import * as peer from 'pixstore-v3/shared/wire-encoder.js'
 import { fill } from '../lib/bench-bytes.mjs'
+import { AUTO_MARGIN, decideAutoChoice } from '../../scripts/generate-auto-choice.mjs'
 
 const codecUrl = new URL('../../dist/codec/index.js', import.meta.url)
-const autoChoiceFile = new URL('../../src/codec/auto-choice.generated.ts', import.meta.url)
 
 const SIZES = [64, 1024, 64 * 1024, 1024 * 1024, 8 * 1024 * 1024]
 const TIME_MS = 150
@@ -23,8 +24,6 @@ const ROUNDS = 2
 // Aim for ~50 µs per tinybench sample: fast calls run in batches so the sample count (tinybench
 // keeps every sample) and the timer resolution stay sane; slow calls run one per sample.
 const SAMPLE_TARGET_MS = 0.05
-// `auto` picks WASM for an operation only when it is measurably faster; ties go to TS, the safe choice.
-const AUTO_MARGIN = 1.05
 const IMPLS = ['wasm', 'ts', 'pixstore', 'copy']
 
 let sink = 0
@@ -89,7 +88,6 @@ const fmtOps = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v 
 const fmtMb = (v) => (v === null || v === undefined ? '' : v >= 1000 ? `${(v / 1000).toFixed(1)} GB/s` : `${v.toFixed(0)} MB/s`)
 const fmtSize = (n) => (n >= 1048576 ? `${n / 1048576} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} B`)
 const pad = (s, n) => String(s).padStart(n)
-const geomean = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)
 
 export async function run() {
   const codec = await import(codecUrl.href)
@@ -205,6 +203,26 @@ export async function run() {
     console.log(`${op.padEnd(19)}${label.padEnd(45)} | ${pad(fmtOps(r.wasm.opsPerSec), 10)} | ${pad(fmtOps(r.ts.opsPerSec), 10)} | ${pad(row.wasmOverTs.toFixed(2) + 'x', 8)}`)
   }
 
+  // The batch container: a gallery page of 60 Updated frames of 10 KiB (decode and encode), and the
+  // directory a server writes before sending the 60 frames by writev.
+  const ITEMS = 60
+  const ITEM_BYTES = 10 * 1024
+  const items = Array.from({ length: ITEMS }, (_, i) => ts.encodeWirePayload({ state: 1, ...header, token: token + i, ciphertext: fill(ITEM_BYTES, i + 1) }))
+  const container = ts.encodeBatch(items)
+  const itemLengths = items.map((f) => f.length)
+  const batchRows = [
+    ['decodeBatch', `${ITEMS} Updated frames of 10 KiB`, container.length, (c) => () => { sink ^= c.decodeBatch(container, ITEMS).length }],
+    ['encodeBatch', `${ITEMS} Updated frames of 10 KiB`, container.length, (c) => () => { sink ^= c.encodeBatch(items).length }],
+    ['encodeBatchHeader', `directory for ${ITEMS} lengths`, 0, (c) => () => { sink ^= c.encodeBatchHeader(itemLengths).length }],
+  ]
+  console.log(`\n${'batch operation'.padEnd(19)}${'case'.padEnd(45)} | ${pad('wasm', 20)} | ${pad('ts', 20)} | ${pad('WASM/TS', 8)}`)
+  for (const [op, label, bytes, make] of batchRows) {
+    const r = await measure({ wasm: make(wasm), ts: make(ts) }, bytes)
+    const row = { op, state: label, bytes, results: r, wasmOverTs: r.wasm.opsPerSec / r.ts.opsPerSec, best: r.wasm.opsPerSec >= r.ts.opsPerSec ? 'wasm' : 'ts' }
+    rows.push(row)
+    console.log(`${op.padEnd(19)}${label.padEnd(45)} | ${pad(`${fmtOps(r.wasm.opsPerSec)} (${fmtMb(r.wasm.mbPerSec)})`, 20)} | ${pad(`${fmtOps(r.ts.opsPerSec)} (${fmtMb(r.ts.mbPerSec)})`, 20)} | ${pad(row.wasmOverTs.toFixed(2) + 'x', 8)}`)
+  }
+
   // Targets, stated plainly whichever way they fall.
   const notes = []
   const main = rows.filter((r) => r.oursOverPixstore !== undefined)
@@ -242,54 +260,14 @@ export async function run() {
     slower.length === 0 ? 'all rows' : `WASM is slower on ${slower.length} of ${rows.length} rows: ${slower.map((r) => `${r.op} ${r.state}${r.bytes ? ' ' + fmtSize(r.bytes) : ''} ${r.wasmOverTs.toFixed(2)}x`).join('; ')}`,
   )
 
-  // The auto table: per operation, the geometric mean of WASM/TS over its rows. Encode rows that
-  // allocate >= 1 MiB are left out: they time the allocator (fresh zeroed pages one run, reused
-  // memory the next, up to 5x apart for the very same code), not the codec.
-  const decides = (r) => !(r.op === 'encode' && r.bytes >= 1024 * 1024)
-  const ratioOf = (op) => geomean(rows.filter((r) => r.op === op && decides(r)).map((r) => r.wasmOverTs))
-  const wasmOverTs = {
-    encodeWirePayload: ratioOf('encode'),
-    createFrame: geomean(rows.filter((r) => (r.op === 'encode' || r.op === 'encode-header') && decides(r)).map((r) => r.wasmOverTs)),
-    writeFrameHeader: ratioOf('encode-in-place'),
-    decodeWirePayload: ratioOf('decode'),
-    tokensEqual: ratioOf('tokensEqual'),
-    constantTimeEqual: ratioOf('constantTimeEqual'),
-  }
-  // WASM must beat TS by more than the typical noise of the control rows (median |log ratio|, so one
-  // allocator outlier does not decide), else TS, the safe choice.
-  const logs = control.map((r) => Math.abs(Math.log(r))).sort((a, b) => a - b)
-  const noise = Math.exp(logs[Math.floor(logs.length / 2)])
-  const threshold = Math.max(AUTO_MARGIN, noise)
-  const choice = Object.fromEntries(Object.entries(wasmOverTs).map(([op, r]) => [op, r >= threshold ? 'wasm' : 'ts']))
-  const measuredAt = new Date().toISOString()
-  writeFileSync(autoChoiceFile, autoChoiceSource(choice, wasmOverTs, measuredAt, threshold))
+  // What `auto` would pick from this run (the rule of scripts/generate-auto-choice.mjs); printed,
+  // never written: `npm run bench:auto-choice` regenerates the committed table from the saved results.
+  const decision = decideAutoChoice(rows)
   notes.push(
-    `auto table (WASM only when >= ${threshold.toFixed(2)}x TS by geometric mean, i.e. above both ${AUTO_MARGIN}x and the typical control-row noise): ${Object.entries(choice).map(([op, c]) => `${op}=${c} (${wasmOverTs[op].toFixed(2)}x)`).join(', ')}; written to src/codec/auto-choice.generated.ts (npm run build puts it in dist/)`,
+    `auto table this run would give (median WASM/TS per operation; WASM only when >= ${AUTO_MARGIN}x and above the noise, ${decision.noise.toFixed(3)}x): ${Object.entries(decision.choice).map(([op, c]) => `${op}=${c} (${decision.ratios[op] === null ? 'no rows' : decision.ratios[op].toFixed(3) + 'x'})`).join(', ')}; not written (npm run bench:auto-choice writes it)`,
   )
   console.log('')
   for (const note of notes) console.log(note)
   if (sink === 0.5) console.log('') // keeps `sink` observable so no measured call is dead code
-  return { name: 'codec', rows, notes, autoChoice: choice, loadAverageAtStart: load }
-}
-
-function autoChoiceSource(choice, ratios, measuredAt, threshold) {
-  const round = (x) => Math.round(x * 1000) / 1000
-  return `// GENERATED by bench/suites/codec.mjs from its measurements — do not edit by hand.
-// WASM is chosen for an operation only when it measured >= ${round(threshold)}x TS (geometric mean over its
-// rows; the larger of ${AUTO_MARGIN}x and that run's typical noise); otherwise TS, the safe choice.
-import type { CodecOperation } from './codec-operations.js'
-
-/** Which codec \`auto\` mode uses for each operation. */
-export const AUTO_CHOICE: Readonly<Record<CodecOperation, 'wasm' | 'ts'>> = {
-${Object.entries(choice).map(([op, c]) => `  ${op}: '${c}',`).join('\n')}
-}
-
-/** Where the table came from: geometric-mean WASM/TS speed ratio per operation. */
-export const AUTO_CHOICE_SOURCE = {
-  measuredAt: '${measuredAt}' as string | null,
-  wasmOverTs: {
-${Object.entries(ratios).map(([op, r]) => `    ${op}: ${round(r)},`).join('\n')}
-  } as Partial<Record<CodecOperation, number>>,
-}
-`
+  return { name: 'codec', rows, notes, autoChoice: decision.choice, noise: decision.noise, loadAverageAtStart: load }
 }

@@ -1,15 +1,20 @@
+import { SUCCESS_HEADER_LENGTH, UPDATED_HEADER_LENGTH } from '../shared/protocol.js'
 import type { WirePayload } from '../types/index.js'
 
-/** Header length of a Success frame: the state byte. */
-export const SUCCESS_HEADER_LENGTH = 1
-/** Header length of an Updated frame: state 1 + token 8 + key 32 + iv 12 + tag 16. */
-export const UPDATED_HEADER_LENGTH = 69
-/** AES-256 key length in bytes. */
-export const KEY_LENGTH = 32
-/** AES-GCM IV length in bytes. */
-export const IV_LENGTH = 12
-/** AES-GCM tag length in bytes (the tag travels apart from the ciphertext). */
-export const TAG_LENGTH = 16
+// The wire format's numbers live in src/shared/protocol.ts (the backend and frontend speak them too);
+// pixstore/codec re-exports them under the names it has always exported.
+export {
+  SUCCESS_HEADER_LENGTH,
+  UPDATED_HEADER_LENGTH,
+  KEY_LENGTH,
+  IV_LENGTH,
+  TAG_LENGTH,
+  MAX_TOKEN,
+  BATCH_MAGIC,
+  BATCH_VERSION,
+  MAX_BATCH_ITEMS,
+} from '../shared/protocol.js'
+
 /**
  * Bytes before the ciphertext in a frame: 1 for Success (`header` null), 69 for Updated — what to
  * reserve in front of the ciphertext when reading it, for `writeFrameHeader`.
@@ -22,8 +27,6 @@ export const TAG_LENGTH = 16
 export function frameHeaderLength(header: UpdatedHeader | null): number {
   return header === null ? SUCCESS_HEADER_LENGTH : UPDATED_HEADER_LENGTH
 }
-/** Tokens travel as u64 LE but must stay exact in a JS number. */
-export const MAX_TOKEN = Number.MAX_SAFE_INTEGER
 
 /** The fields of an Updated frame header, as bytes. */
 export interface UpdatedHeader {
@@ -35,8 +38,9 @@ export interface UpdatedHeader {
 
 /**
  * One implementation of the wire codec. `pixstore/codec` has two (AssemblyScript/WASM and pure
- * TypeScript) that pass the same vectors and differential fuzzing; `setCodec` / `PIXSTORE_CODEC`
- * pick one (per operation in `auto` mode). The package-level functions call the selected one.
+ * TypeScript) that pass the same vectors and differential fuzzing, with the same error codes and
+ * messages; `setCodec` / `PIXSTORE_CODEC` pick one (per operation in `auto` mode). The package-level
+ * functions call the selected one.
  *
  * @example
  * ```ts
@@ -66,4 +70,10 @@ export interface WireCodec {
   tokensEqual(a: number, b: number): boolean
   /** Constant-time byte-string equality (time depends on length only), for proof MACs. */
   constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean
+  /** The batch container's `[0xBA][1][count u16 LE][len_i u32 LE]…` directory for frames of these lengths. */
+  encodeBatchHeader(frameLengths: readonly number[]): Uint8Array
+  /** A batch container of these v1 frames (each checked by the v1 decoder), one copy of each. */
+  encodeBatch(frames: readonly Uint8Array[]): Uint8Array
+  /** Strict decode of a batch container; every frame by the v1 decoder, byte fields views into `bytes`. */
+  decodeBatch(bytes: Uint8Array, expectedCount?: number): WirePayload[]
 }

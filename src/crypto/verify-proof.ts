@@ -1,4 +1,4 @@
-import { constantTimeEqual } from '../codec/index.js'
+import { constantTimeEqual } from '../shared/bytes.js'
 import { PixstoreError } from '../shared/errors.js'
 import { base64ToBytes } from './base64.js'
 import { MAX_PROOF_LENGTH, PROOF_MAC_BYTES, PROOF_VERSION, proofMacInput } from './proof-format.js'

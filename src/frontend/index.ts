@@ -31,6 +31,4 @@ export {
 } from '../shared/error-handling.js'
 // Which wire codec serves decoding (WASM or TS), for diagnostics pages; `initCodec` compiles the
 // WASM module ahead of the first image.
-export { getCodecInfo } from '../codec/get-codec-info.js'
-export { initCodec } from '../codec/init-codec.js'
-export type { CodecInfo } from '../codec/codec-selector.js'
+export { getCodecInfo, initCodec, type CodecInfo } from '../codec/index.js'

@@ -18,6 +18,9 @@ export type PixstoreErrorCode =
   | 'WIRE_TRAILING_BYTES'
   | 'WIRE_TOKEN_RANGE'
   | 'WIRE_FIELD_LENGTH' // key/iv/tag of the wrong length when encoding
+  | 'WIRE_BATCH_VERSION' // not a batch container (first byte not 0xBA) or a version other than 1
+  | 'WIRE_BATCH_COUNT' // batch item count outside 1..256, or not the count the caller expected
+  | 'WIRE_BATCH_LENGTHS' // a batch item length of 0 (or out of u32), or lengths not adding up to the bytes
   | 'CODEC_UNAVAILABLE'
   // wire states received by a client (one code per error state)
   | 'STATE_NOT_FOUND'

@@ -34,3 +34,11 @@ export const MAX_TOKEN = Number.MAX_SAFE_INTEGER
 
 /** The backend's default `maxImageBytes` (25 MiB): the largest image it stores unless configured. */
 export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024
+
+/** First byte of a batch container: outside the v1 state range (0..6), so a v1 decoder given a
+ *  container fails WIRE_UNKNOWN_STATE instead of misreading it. */
+export const BATCH_MAGIC = 0xba
+/** Version byte of the batch container this library speaks. */
+export const BATCH_VERSION = 1
+/** Most frames one batch container may carry (its count is a u16, but a gallery page needs far fewer). */
+export const MAX_BATCH_ITEMS = 256

@@ -5,18 +5,30 @@ import { buildCodecBrowserBundle } from './codec-browser-bundle.js'
 // The frontend bundle imports pixstore/codec, so the codec must bundle for browsers with no node:
 // import reachable and run where there is no process, Buffer or atob.
 let bundle: string
+let autoWasmBundle: string
+let frontendBundle: string
 let inputs: string[]
 
 beforeAll(async () => {
   ;({ text: bundle, inputs } = await buildCodecBrowserBundle())
+  autoWasmBundle = (await buildCodecBrowserBundle({ autoAllWasm: true })).text
+  frontendBundle = (await buildCodecBrowserBundle({ entry: 'frontend' })).text
 })
 
-function runInBrowserLikeContext(globals: Record<string, unknown>, script: string, prelude = ''): unknown {
+function runInBrowserLikeContext(globals: Record<string, unknown>, script: string, prelude = '', code = bundle): unknown {
   const context = vm.createContext({ ...globals })
   vm.runInContext(prelude, context)
-  vm.runInContext(bundle, context)
+  vm.runInContext(code, context)
   return vm.runInContext(script, context)
 }
+
+// Counts every compilation or instantiation the page's WebAssembly sees.
+const COUNTING_WEBASSEMBLY = `
+globalThis.__wasmCalls = 0
+const real = WebAssembly
+const count = (f) => new Proxy(f, { construct: (t, a) => (globalThis.__wasmCalls++, Reflect.construct(t, a)), apply: (t, s, a) => (globalThis.__wasmCalls++, Reflect.apply(t, s, a)) })
+globalThis.WebAssembly = { ...real, Module: count(real.Module), Instance: count(real.Instance), compile: count(real.compile), instantiate: count(real.instantiate) }
+`
 
 describe('pixstore/codec in a browser bundle', () => {
   it('bundles for the browser with only src/ inputs and no node: import', () => {
@@ -43,22 +55,55 @@ describe('pixstore/codec in a browser bundle', () => {
     expect(warnings).toEqual([])
   })
 
-  it('without WebAssembly it falls back to TS with exactly one console.warn', () => {
+  it('loading the frontend bundle compiles no WASM and logs nothing; WASM stays not-loaded', () => {
+    const logs: unknown[] = []
+    const log = (...a: unknown[]) => logs.push(a)
+    const result = runInBrowserLikeContext(
+      { WebAssembly, console: { warn: log, log, error: log, info: log }, Uint8Array },
+      `({ calls: globalThis.__wasmCalls, status: PixstoreFrontend.getCodecInfo().wasm.status })`,
+      COUNTING_WEBASSEMBLY,
+      frontendBundle,
+    )
+    expect(result).toEqual({ calls: 0, status: 'not-loaded' })
+    expect(logs).toEqual([])
+  })
+
+  it('even with every operation given to WASM, loading compiles nothing: the first WASM call does, once', () => {
+    const result = runInBrowserLikeContext(
+      { WebAssembly, Uint8Array },
+      `(() => {
+        const c = PixstoreCodec
+        const atLoad = [globalThis.__wasmCalls, c.getCodecInfo().wasm.status]
+        c.decodeWirePayload(new Uint8Array([2]))
+        c.decodeWirePayload(new Uint8Array([3]))
+        return { atLoad, after: [globalThis.__wasmCalls, c.getCodecInfo().wasm.status] }
+      })()`,
+      COUNTING_WEBASSEMBLY,
+      autoWasmBundle,
+    )
+    expect(result).toEqual({ atLoad: [0, 'not-loaded'], after: [2, 'ready'] }) // one Module + one Instance
+  })
+
+  it("without WebAssembly: setCodec('wasm') throws CODEC_UNAVAILABLE; auto falls back to TS with exactly one console.warn", () => {
     const warnings: unknown[] = []
     const result = runInBrowserLikeContext(
       { console: { warn: (...a: unknown[]) => warnings.push(a) } },
       `(() => {
         const c = PixstoreCodec
-        c.setCodec('wasm')
+        let code = null
+        try { c.setCodec('wasm') } catch (e) { code = e.code }
+        const state = c.decodeWirePayload(new Uint8Array([3])).state
+        c.setCodec('ts')
         c.setCodec('auto')
-        c.setCodec('wasm')
+        c.decodeWirePayload(new Uint8Array([4]))
         const info = c.getCodecInfo()
-        return { status: info.wasm.status, decode: info.operations.decodeWirePayload, state: c.decodeWirePayload(new Uint8Array([3])).state }
+        return { code, mode: info.mode, status: info.wasm.status, decode: info.operations.decodeWirePayload, state }
       })()`,
       // Every V8 context has WebAssembly built in; remove it, as a locked-down engine would.
       'delete globalThis.WebAssembly',
+      autoWasmBundle,
     )
-    expect(result).toEqual({ status: 'unavailable', decode: 'ts', state: 3 })
+    expect(result).toEqual({ code: 'CODEC_UNAVAILABLE', mode: 'auto', status: 'unavailable', decode: 'ts', state: 3 })
     expect(warnings).toHaveLength(1)
   })
 })

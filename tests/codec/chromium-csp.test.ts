@@ -1,20 +1,24 @@
 // The codec bundle in Debian's Chromium: on the main thread, under a CSP with 'wasm-unsafe-eval'
 // (no 'unsafe-eval') the WASM codec compiles synchronously (module < 4 KiB) and agrees with TS;
-// under a CSP without it, the codec falls back to TS with exactly one warning.
+// under a CSP without it, setCodec('wasm') throws CODEC_UNAVAILABLE (an explicit request is never served
+// by TS in secret) and `auto` falls back to TS with exactly one warning. The page loads a bundle whose
+// auto table gives every operation to WASM, so the fallback shows whatever the last benchmark decided.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, type LaunchedChromium } from '../browser/launch-chromium.js'
+import { CODEC_OPERATIONS } from '../../src/codec/selection.js'
 import { buildCodecBrowserBundle } from './codec-browser-bundle.js'
 
 
-// Runs in the page: every operation under 'wasm' then 'ts', results as plain data.
+// Runs in the page: loading must compile nothing; then every operation under 'auto' (all WASM by
+// this bundle's table), 'wasm' and 'ts', results as plain data.
 const APP = `
 const c = window.PixstoreCodec
 const hex = (u) => Array.from(u, (b) => b.toString(16).padStart(2, '0')).join('')
-const out = { modes: {} }
-for (const mode of ['wasm', 'ts']) {
-  c.setCodec(mode)
+const out = { modes: {}, statusAtLoad: c.getCodecInfo().wasm.status, setWasmError: null }
+for (const mode of ['auto', 'wasm', 'ts']) {
+  try { c.setCodec(mode) } catch (e) { out.setWasmError = e.code + ' ' + c.getCodec(); continue }
   const ciphertext = new Uint8Array(1024).map((_, i) => (i * 7) & 255)
   const header = { token: 2 ** 53 - 1, key: new Uint8Array(32).fill(1), iv: new Uint8Array(12).fill(2), tag: new Uint8Array(16).fill(3) }
   const { frame, body } = c.createFrame(header, ciphertext.length)
@@ -31,6 +35,7 @@ for (const mode of ['wasm', 'ts']) {
     macEqual: c.constantTimeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 3])),
     macDiffer: c.constantTimeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 4])),
     tokens: c.tokensEqual(5, 5),
+    batch: c.decodeBatch(c.encodeBatch([frame, new Uint8Array([2])]), 2).map((p) => p.state),
   }
 }
 out.wasm = c.getCodecInfo().wasm
@@ -41,7 +46,7 @@ let bundle = ''
 let server: http.Server
 let base = ''
 beforeAll(async () => {
-  bundle = (await buildCodecBrowserBundle()).text
+  bundle = (await buildCodecBrowserBundle({ autoAllWasm: true })).text
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const csp = url.searchParams.get('wasm') === '1' ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'"
@@ -77,10 +82,13 @@ async function runPage(wasmAllowed: boolean) {
 describe('pixstore/codec in Chromium under a Content-Security-Policy', () => {
   it("with 'wasm-unsafe-eval': WASM compiles on the main thread and both codecs agree", async () => {
     const { results, logs } = await runPage(true)
+    expect(results.statusAtLoad).toBe('not-loaded')
     expect(results.wasm.status, logs.join('\n')).toBe('ready')
-    expect(Object.values(results.modes.wasm.operations)).toEqual(Array(6).fill('wasm'))
-    expect(Object.values(results.modes.ts.operations)).toEqual(Array(6).fill('ts'))
-    for (const mode of ['wasm', 'ts']) {
+    expect(results.setWasmError).toBeNull()
+    expect(Object.values(results.modes.auto.operations)).toEqual(Array(CODEC_OPERATIONS.length).fill('wasm'))
+    expect(Object.values(results.modes.wasm.operations)).toEqual(Array(CODEC_OPERATIONS.length).fill('wasm'))
+    expect(Object.values(results.modes.ts.operations)).toEqual(Array(CODEC_OPERATIONS.length).fill('ts'))
+    for (const mode of ['auto', 'wasm', 'ts']) {
       expect(results.modes[mode]).toMatchObject({
         token: 2 ** 53 - 1,
         ciphertextOk: true,
@@ -88,6 +96,7 @@ describe('pixstore/codec in Chromium under a Content-Security-Policy', () => {
         macEqual: true,
         macDiffer: false,
         tokens: true,
+        batch: [1, 2],
       })
       expect(results.modes[mode].frame.slice(0, 18)).toBe('01ffffffffffff1f00')
     }
@@ -95,11 +104,14 @@ describe('pixstore/codec in Chromium under a Content-Security-Policy', () => {
     expect(logs.filter((l) => l.startsWith('console.warn') || l.startsWith('pageerror'))).toEqual([])
   })
 
-  it("without 'wasm-unsafe-eval': TS serves everything, with exactly one warning", async () => {
+  it("without 'wasm-unsafe-eval': setCodec('wasm') throws CODEC_UNAVAILABLE; auto serves everything by TS, with exactly one warning", async () => {
     const { results, logs } = await runPage(false)
+    expect(results.statusAtLoad).toBe('not-loaded')
     expect(results.wasm.status).toBe('unavailable')
-    expect(Object.values(results.modes.wasm.operations)).toEqual(Array(6).fill('ts'))
-    expect(results.modes.wasm).toMatchObject({ token: 2 ** 53 - 1, ciphertextOk: true, truncatedCode: 'WIRE_TRUNCATED' })
+    expect(results.setWasmError).toBe('CODEC_UNAVAILABLE auto')
+    expect(results.modes.wasm).toBeUndefined()
+    expect(Object.values(results.modes.auto.operations)).toEqual(Array(CODEC_OPERATIONS.length).fill('ts'))
+    expect(results.modes.auto).toMatchObject({ token: 2 ** 53 - 1, ciphertextOk: true, truncatedCode: 'WIRE_TRUNCATED', batch: [1, 2] })
     const warnings = logs.filter((l) => l.includes('[pixstore]'))
     expect(warnings, logs.join('\n')).toHaveLength(1)
     expect(warnings[0]).toContain('TypeScript codec')

@@ -80,19 +80,71 @@ const encodeInvalid = [
   { name: 'state -1', payload: { state: -1 }, code: 'WIRE_UNKNOWN_STATE' },
 ]
 
+// Batch container: [0xBA][1][count u16 LE][len_i u32 LE]...[frame_i]..., every frame a v1 frame.
+const u16le = (n) => [n & 0xff, n >> 8]
+const u32le = (n) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff]
+const container = (frames, { magic = 0xba, version = 1, count = frames.length, lengths = frames.map((f) => f.length) } = {}) => [
+  magic,
+  version,
+  ...u16le(count),
+  ...lengths.flatMap(u32le),
+  ...frames.flat(),
+]
+const frameOf = (v) => valid.find((x) => x.name === v).frame
+const SUCCESS_1 = frameOf('Success, ciphertext of 1 byte')
+const UPDATED_70 = frameOf('Updated, frame of 70 bytes (ciphertext of 1 byte)')
+const NOT_FOUND = [2]
+const payloadOf = (frame) => valid.find((x) => hex(x.frame) === hex(frame)).payload
+const batchValid = [
+  ['one Success frame', [SUCCESS_1]],
+  ['one Updated frame', [UPDATED_70]],
+  ['Success, Updated, NotFound in that order', [SUCCESS_1, UPDATED_70, NOT_FOUND]],
+  ['every error state', [[2], [3], [4], [5], [6]]],
+  ['256 one-byte frames (the most a container carries)', Array.from({ length: 256 }, (_, i) => [2 + (i % 5)])],
+].map(([name, frames]) => ({ name, container: container(frames), payloads: frames.map(payloadOf) }))
+
+const many = (n) => Array.from({ length: n }, () => [2])
+const batchInvalid = [
+  ['empty', [], 'WIRE_EMPTY'],
+  ['bad magic (a v1 Success frame)', [0, 1, 2, 3], 'WIRE_BATCH_VERSION'],
+  ['bad magic 0xbb', container([NOT_FOUND], { magic: 0xbb }), 'WIRE_BATCH_VERSION'],
+  ['version 0', container([NOT_FOUND], { version: 0 }), 'WIRE_BATCH_VERSION'],
+  ['version 2', container([NOT_FOUND], { version: 2 }), 'WIRE_BATCH_VERSION'],
+  ['magic only', [0xba], 'WIRE_TRUNCATED'],
+  ['head of 3 bytes', [0xba, 1, 1], 'WIRE_TRUNCATED'],
+  ['count 0', [0xba, 1, 0, 0], 'WIRE_BATCH_COUNT'],
+  ['count 257', container(many(257)), 'WIRE_BATCH_COUNT'],
+  ['count 65535, no directory', [0xba, 1, 0xff, 0xff], 'WIRE_BATCH_COUNT'],
+  ['directory truncated (count 2, one length)', [0xba, 1, 2, 0, ...u32le(1)], 'WIRE_TRUNCATED'],
+  ['directory truncated mid-length', [0xba, 1, 1, 0, 1, 0], 'WIRE_TRUNCATED'],
+  ['lengths add up to less than the bytes (trailing byte)', [...container([NOT_FOUND]), 2], 'WIRE_BATCH_LENGTHS'],
+  ['lengths add up to more than the bytes', container([NOT_FOUND], { lengths: [2] }), 'WIRE_BATCH_LENGTHS'],
+  ['no frame bytes after the directory', [0xba, 1, 1, 0, ...u32le(1)], 'WIRE_BATCH_LENGTHS'],
+  ['lengths overlapping (first claims the second)', container([NOT_FOUND, NOT_FOUND], { lengths: [2, 1] }), 'WIRE_BATCH_LENGTHS'],
+  ['a length of 2^32-1', container([NOT_FOUND], { lengths: [0xffffffff] }), 'WIRE_BATCH_LENGTHS'],
+  ['a zero-length item', container([NOT_FOUND, [], NOT_FOUND]), 'WIRE_BATCH_LENGTHS'],
+  ['an item that is a truncated Updated frame', container([NOT_FOUND, UPDATED_70.slice(0, 68)]), 'WIRE_TRUNCATED'],
+  ['an item with an unknown state', container([[7]]), 'WIRE_UNKNOWN_STATE'],
+  ['an item with trailing bytes', container([[2, 0]]), 'WIRE_TRAILING_BYTES'],
+  ['an item that is itself a container', container([container([NOT_FOUND])]), 'WIRE_UNKNOWN_STATE'],
+].map(([name, bytes, code]) => ({ name, container: bytes, code }))
+
 const vectors = {
   description:
     'Pixstore wire format v1 (byte-compatible with pixstore 3.2.1). Frames and byte fields are hex. ' +
     'valid: frame <-> payload both ways; invalid: decoding must fail with `code`; encodeInvalid: encoding must fail with `code`. ' +
+    'batchValid: batch container <-> payloads (decodeBatch, and encodeBatch of the frames); batchInvalid: decodeBatch must fail with `code`. ' +
     'The 8 MiB ciphertext vector is generated in tests/codec/conformance.test.ts.',
   generatedBy: 'tests/codec/generate-vectors.mjs',
   valid: valid.map(({ name, frame, payload }) => ({ name, length: frame.length, frame: hex(frame), payload })),
   invalid: invalid.map(({ name, frame, code }) => ({ name, length: frame.length, frame: hex(frame), code })),
   encodeInvalid,
+  batchValid: batchValid.map(({ name, container, payloads }) => ({ name, length: container.length, container: hex(container), payloads })),
+  batchInvalid: batchInvalid.map(({ name, container, code }) => ({ name, length: container.length, container: hex(container), code })),
 }
 
 // `--out FILE` writes elsewhere (the conformance test regenerates and compares).
 const outFlag = process.argv.indexOf('--out')
 const out = outFlag === -1 ? fileURLToPath(new URL('../fixtures/wire-vectors.json', import.meta.url)) : process.argv[outFlag + 1]
 writeFileSync(out, JSON.stringify(vectors, null, 2) + '\n')
-console.log(`${vectors.valid.length} valid, ${vectors.invalid.length} invalid, ${encodeInvalid.length} encode-invalid -> ${out}`)
+console.log(`${vectors.batchValid.length} batch valid, ${vectors.batchInvalid.length} batch invalid, ${vectors.valid.length} valid, ${vectors.invalid.length} invalid, ${encodeInvalid.length} encode-invalid -> ${out}`)

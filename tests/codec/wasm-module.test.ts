@@ -44,7 +44,9 @@ describe('the embedded WASM module', () => {
     expect(WebAssembly.Module.imports(module)).toEqual([])
     expect(WebAssembly.Module.exports(module).map((e) => `${e.kind}:${e.name}`).sort()).toEqual(
       [
+        'function:checkBatch',
         'function:constantTimeDiff',
+        'function:encodeBatchHeader',
         'function:decodeFrame',
         'function:encodeToken',
         'function:scratchOffset',

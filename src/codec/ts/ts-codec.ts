@@ -1,31 +1,44 @@
+import { abytes, constantTimeEqual } from '../../shared/bytes.js'
+import { BATCH_MAGIC, BATCH_VERSION, MAX_BATCH_ITEMS, MAX_TOKEN, SUCCESS_HEADER_LENGTH, UPDATED_HEADER_LENGTH } from '../../shared/protocol.js'
 import { WireState, type WirePayload } from '../../types/index.js'
+import type { UpdatedHeader, WireCodec } from '../contract.js'
 import {
-  MAX_TOKEN,
-  SUCCESS_HEADER_LENGTH,
-  UPDATED_HEADER_LENGTH,
-  type UpdatedHeader,
-  type WireCodec,
-} from '../contract.js'
-import { encodeThroughFrame } from '../encode-through-frame.js'
-import { checkCiphertextLength, checkHeaderObject, checkKeyIvTag, checkTargetFrame } from '../header-fields.js'
-import {
+  ERR_BATCH_COUNT,
+  ERR_BATCH_MAGIC,
+  ERR_BATCH_SUM,
+  ERR_BATCH_VERSION,
+  ERR_BATCH_ZERO_LENGTH,
+  ERR_EMPTY,
+  ERR_TRUNCATED,
+  batchDirectoryLength,
+  batchError,
+  checkBatchInput,
+  checkBatchList,
+  checkCiphertextLength,
+  checkFrameLengths,
+  checkHeaderObject,
+  checkKeyIvTag,
+  checkTargetFrame,
   emptyError,
-  notBytesError,
+  encodeBatchThrough,
+  encodeThroughFrame,
+  readU32,
+  splitBatch,
   tokenRangeError,
   trailingBytesError,
   truncatedError,
   unknownStateError,
-} from '../wire-errors.js'
+} from '../wire-checks.js'
 
 // The pure-TypeScript twin of the WASM codec: the same contract, vectors and error codes, and the
 // fallback wherever WebAssembly is unavailable.
 
 const TWO_32 = 0x1_0000_0000
 // High 32 bits of 2^53 - 1.
-const MAX_TOKEN_HIGH = 0x1f_ffff
+const MAX_TOKEN_HIGH = Math.floor(MAX_TOKEN / TWO_32)
 
 function decode(bytes: Uint8Array): WirePayload {
-  if (!(bytes instanceof Uint8Array)) throw notBytesError('wire payload')
+  abytes(bytes, 'wire payload', 'WIRE_INVALID_INPUT')
   const length = bytes.length
   if (length === 0) throw emptyError()
   const state = bytes[0]!
@@ -102,13 +115,53 @@ function createFrame(header: UpdatedHeader | null, ciphertextLength: number) {
 
 const encode = encodeThroughFrame(createFrame)
 
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw notBytesError('compared value')
-  // Lengths are public (a MAC's length is fixed by its format); only the content is secret.
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
-  return diff === 0
+// The directory check as a status (the count, or an ERR_* value), like the WASM export's: both
+// codecs then build the same error from it.
+function batchStatus(bytes: Uint8Array): number {
+  const length = bytes.length
+  if (length === 0) return ERR_EMPTY
+  if (bytes[0] !== BATCH_MAGIC) return ERR_BATCH_MAGIC
+  if (length >= 2 && bytes[1] !== BATCH_VERSION) return ERR_BATCH_VERSION
+  if (length < 4) return ERR_TRUNCATED
+  const count = bytes[2]! | (bytes[3]! << 8)
+  if (count < 1 || count > MAX_BATCH_ITEMS) return ERR_BATCH_COUNT
+  const directory = batchDirectoryLength(count)
+  if (length < directory) return ERR_TRUNCATED
+  let sum = 0
+  let zero = false
+  for (let i = 0; i < count; i++) {
+    const n = readU32(bytes, 4 + 4 * i)
+    zero ||= n === 0
+    sum += n
+  }
+  if (zero) return ERR_BATCH_ZERO_LENGTH
+  return sum === length - directory ? count : ERR_BATCH_SUM
+}
+
+function decodeBatch(bytes: Uint8Array, expectedCount?: number): WirePayload[] {
+  checkBatchInput(bytes, expectedCount)
+  const count = batchStatus(bytes)
+  if (count < 0) throw batchError(count, bytes)
+  return splitBatch(bytes, count, expectedCount, decode)
+}
+
+function encodeBatchHeader(frameLengths: readonly number[]): Uint8Array {
+  checkBatchList(frameLengths, 'batch frame lengths')
+  checkFrameLengths(frameLengths)
+  const count = frameLengths.length
+  const out = new Uint8Array(batchDirectoryLength(count))
+  out[0] = BATCH_MAGIC
+  out[1] = BATCH_VERSION
+  out[2] = count & 0xff
+  out[3] = count >>> 8
+  for (let i = 0, at = 4; i < count; i++, at += 4) {
+    const n = frameLengths[i]!
+    out[at] = n & 0xff
+    out[at + 1] = (n >>> 8) & 0xff
+    out[at + 2] = (n >>> 16) & 0xff
+    out[at + 3] = n >>> 24
+  }
+  return out
 }
 
 /**
@@ -128,5 +181,9 @@ export const tsCodec: WireCodec = {
   createFrame,
   writeFrameHeader: writeHeader,
   tokensEqual: (a, b) => isToken(a) && a === b,
+  // The shared primitive (src/shared/bytes.ts), the one crypto uses too.
   constantTimeEqual,
+  encodeBatchHeader,
+  encodeBatch: encodeBatchThrough(encodeBatchHeader, decode),
+  decodeBatch,
 }

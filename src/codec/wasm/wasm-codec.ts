@@ -1,21 +1,30 @@
+import { abytes } from '../../shared/bytes.js'
+import { MAX_BATCH_ITEMS, SUCCESS_HEADER_LENGTH, UPDATED_HEADER_LENGTH } from '../../shared/protocol.js'
 import { WireState, type WirePayload } from '../../types/index.js'
-import { SUCCESS_HEADER_LENGTH, UPDATED_HEADER_LENGTH, type UpdatedHeader, type WireCodec } from '../contract.js'
-import { encodeThroughFrame } from '../encode-through-frame.js'
-import { checkCiphertextLength, checkHeaderObject, checkKeyIvTag, checkTargetFrame } from '../header-fields.js'
+import type { UpdatedHeader, WireCodec } from '../contract.js'
 import {
+  ERR_EMPTY,
+  ERR_TOKEN_RANGE,
+  ERR_TRAILING_BYTES,
+  ERR_TRUNCATED,
+  batchDirectoryLength,
+  batchError,
+  checkBatchInput,
+  checkBatchList,
+  checkCiphertextLength,
+  checkFrameLengths,
+  checkHeaderObject,
+  checkKeyIvTag,
+  checkTargetFrame,
   emptyError,
-  notBytesError,
+  encodeBatchThrough,
+  encodeThroughFrame,
+  splitBatch,
   tokenRangeError,
   trailingBytesError,
   truncatedError,
   unknownStateError,
-} from '../wire-errors.js'
-import {
-  WASM_ERR_EMPTY,
-  WASM_ERR_TOKEN_RANGE,
-  WASM_ERR_TRAILING_BYTES,
-  WASM_ERR_TRUNCATED,
-} from './wasm-status.js'
+} from '../wire-checks.js'
 
 // The binding: raw exports of one instance, called once per operation, no loader glue and no
 // allocation besides the result objects and views the contract returns.
@@ -28,10 +37,14 @@ interface CodecExports {
   encodeToken(token: number): number
   tokensEqual(a: number, b: number): number
   constantTimeDiff(length: number, acc: number): number
+  checkBatch(length: number): number
+  encodeBatchHeader(count: number): number
 }
 
 // Bytes of a frame the WASM side reads: state + token.
 const PROBE_LENGTH = 9
+// Where in the scratch encodeBatchHeader reads the frame lengths (f64); see assembly/index.ts.
+const BATCH_LENGTHS_AT = 1040
 
 /**
  * Instantiates `module` (the embedded codec module) and returns the WASM codec bound to it; an
@@ -54,6 +67,7 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
   let scratch: Uint8Array
   let scratchHigh: Uint8Array
   let tokenHeader: Uint8Array
+  let batchLengths: Float64Array
   // The ONLY place views on WASM memory are made. Growing a memory detaches its old buffer (views
   // then read length 0); memory is capped at one page so that never happens, but if a future build
   // lifts the cap, every caller still goes through this check first.
@@ -63,13 +77,14 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
       scratch = new Uint8Array(buffer, offset, size)
       scratchHigh = new Uint8Array(buffer, offset + half, half)
       tokenHeader = new Uint8Array(buffer, offset, PROBE_LENGTH)
+      batchLengths = new Float64Array(buffer, offset + BATCH_LENGTHS_AT, MAX_BATCH_ITEMS)
     }
     return scratch
   }
   views()
 
   function decode(bytes: Uint8Array): WirePayload {
-    if (!(bytes instanceof Uint8Array)) throw notBytesError('wire payload')
+    abytes(bytes, 'wire payload', 'WIRE_INVALID_INPUT')
     const length = bytes.length
     const s = scratch.length === 0 ? views() : scratch
     // Only an Updated frame's token bytes matter to the check; for every other frame the state byte
@@ -104,10 +119,10 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
   }
 
   function decodeError(status: number, bytes: Uint8Array, length: number) {
-    if (status === WASM_ERR_EMPTY) return emptyError()
-    if (status === WASM_ERR_TRUNCATED) return truncatedError(length)
-    if (status === WASM_ERR_TRAILING_BYTES) return trailingBytesError(bytes[0]!, length)
-    if (status === WASM_ERR_TOKEN_RANGE) return tokenRangeError()
+    if (status === ERR_EMPTY) return emptyError()
+    if (status === ERR_TRUNCATED) return truncatedError(length)
+    if (status === ERR_TRAILING_BYTES) return trailingBytesError(bytes[0]!, length)
+    if (status === ERR_TOKEN_RANGE) return tokenRangeError()
     return unknownStateError(bytes[0])
   }
 
@@ -159,7 +174,8 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
   const encode = encodeThroughFrame(createFrame)
 
   function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-    if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw notBytesError('compared value')
+    abytes(a, 'compared value', 'WIRE_INVALID_INPUT')
+    abytes(b, 'compared value', 'WIRE_INVALID_INPUT')
     if (a.length !== b.length) return false
     const low = scratch.length === 0 ? views() : scratch
     // MACs fit in one call; longer inputs go through in half-scratch chunks, still branch-free on data.
@@ -176,6 +192,36 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
     return acc === 0
   }
 
+  // The directory check runs in WASM over a copy of the directory only (at most 4 + 4 * 256 bytes):
+  // one call, whatever the frames weigh; the frames are then decoded from views, as single ones are.
+  function decodeBatch(bytes: Uint8Array, expectedCount?: number): WirePayload[] {
+    checkBatchInput(bytes, expectedCount)
+    const length = bytes.length
+    const s = scratch.length === 0 ? views() : scratch
+    const declared = length >= 4 ? bytes[2]! | (bytes[3]! << 8) : 0
+    const copy = Math.min(length, batchDirectoryLength(Math.min(declared, MAX_BATCH_ITEMS)))
+    s.set(copy === length ? bytes : bytes.subarray(0, copy), 0)
+    const count = exports.checkBatch(length)
+    if (count < 0) throw batchError(count, bytes)
+    return splitBatch(bytes, count, expectedCount, decode)
+  }
+
+  function encodeBatchHeader(frameLengths: readonly number[]): Uint8Array {
+    checkBatchList(frameLengths, 'batch frame lengths')
+    const s = scratch.length === 0 ? views() : scratch
+    const count = frameLengths.length
+    // A Float64Array would coerce a string or a boolean to a number: only numbers go in.
+    let numbers = true
+    for (let i = 0; i < count; i++) {
+      const n = frameLengths[i]
+      numbers &&= typeof n === 'number'
+      batchLengths[i] = n as number
+    }
+    const written = numbers ? exports.encodeBatchHeader(count) : -1
+    if (written < 0) checkFrameLengths(frameLengths) // throws the precise error
+    return s.slice(0, written)
+  }
+
   return {
     kind: 'wasm',
     encodeWirePayload: encode,
@@ -184,5 +230,8 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
     writeFrameHeader: writeHeader,
     tokensEqual: (a, b) => typeof a === 'number' && typeof b === 'number' && exports.tokensEqual(a, b) === 1,
     constantTimeEqual,
+    encodeBatchHeader,
+    encodeBatch: encodeBatchThrough(encodeBatchHeader, decode),
+    decodeBatch,
   }
 }

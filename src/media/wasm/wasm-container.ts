@@ -1,0 +1,6 @@
+import type { ContainerCodec } from '../contract.js'
+import { tsContainerCodec } from '../ts/ts-container.js'
+
+export function createWasmContainerCodec(): ContainerCodec {
+  return { ...tsContainerCodec, kind: 'wasm' }
+}
