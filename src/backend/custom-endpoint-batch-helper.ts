@@ -1,7 +1,7 @@
 import { readyState } from './backend-state.js'
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
-import { MAX_BATCH_ITEMS } from './serve/batch-codec-stub.js'
+import { MAX_BATCH_ITEMS } from '../shared/protocol.js'
 import { joinBatch, serveImageBatch, type ServeBatchItem } from './serve/serve-image-batch.js'
 
 /** One image of a {@link customEndpointBatchHelper} call: the arguments of `customEndpointHelper`. */

@@ -1,7 +1,7 @@
 // The adapters' batch limit options, checked with the same ranges as the backend config's keys.
 import { configInteger } from '../../shared/config-reader.js'
 import { MAX_BATCH_REQUEST_BYTES, MIN_BATCH_REQUEST_BYTES } from '../config/backend-config.js'
-import { MAX_BATCH_ITEMS } from '../serve/batch-codec-stub.js'
+import { MAX_BATCH_ITEMS } from '../../shared/protocol.js'
 
 /** Batch limits an adapter was given; an absent one defers to the backend config at request time. */
 export interface BatchLimits {

@@ -6,7 +6,7 @@ import { PixstoreError } from '../../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
 import { DEFAULT_ENDPOINT_HOST, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
-import { MAX_BATCH_ITEMS } from '../serve/batch-codec-stub.js'
+import { MAX_BATCH_ITEMS } from '../../shared/protocol.js'
 import { resolveStorageConfig, type StorageConfig } from '../storage/create-storage.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */

@@ -2,7 +2,8 @@
 // state), in request order, under one directory. Frames keep the stored ciphertext as their body, so
 // a batch naming one image N times holds that image once.
 import { PixstoreError } from '../../shared/errors.js'
-import { encodeBatchHeader, MAX_BATCH_ITEMS } from './batch-codec-stub.js'
+import { encodeBatchHeader } from '../../codec/index.js'
+import { MAX_BATCH_ITEMS } from '../../shared/protocol.js'
 import { frameLength, internalErrorFrame, type Frame } from './frame.js'
 import { serveImage } from './serve-image.js'
 import type { ServeState } from './serve-state.js'

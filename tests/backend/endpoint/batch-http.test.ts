@@ -3,6 +3,7 @@
 // body never read past its limit, and a stalled body dropped by the endpoint's timeout.
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeBatch } from '../../../src/codec/index.js'
 import { WireState } from '../../../src/types/index.js'
 import { makeTempDir, removeDir, startBackend, stopBackend } from '../../helpers/backend-fixture.js'
 import { getAsSingle, makeMixedBatch, postBatch, splitContainer, type MixedBatch } from '../serve/batch-wire.js'
@@ -70,6 +71,8 @@ describe('batch request on the built-in endpoint', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
     const frames = splitContainer(res.bytes)
     expect(frames.map((f) => f[0])).toEqual(mixed.states)
+    // The codec's strict decoder reads it too.
+    expect(decodeBatch(res.bytes, mixed.items.length).map((p) => p.state)).toEqual(mixed.states)
     for (let i = 0; i < mixed.items.length; i++) {
       expect(Buffer.from(frames[i]!).equals(Buffer.from(await getAsSingle(url, mixed.items[i]!))), `item ${i}`).toBe(true)
     }
