@@ -2,6 +2,7 @@
 // under one directory; the request's limits (items, bytes, type) refused with clear statuses, a
 // body never read past its limit, and a stalled body dropped by the endpoint's timeout.
 import net from 'node:net'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeBatch } from '../../../src/codec/index.js'
 import { WireState } from '../../../src/types/index.js'
@@ -174,4 +175,32 @@ describe('batch request on the built-in endpoint', () => {
     const onId = await postBatch(`${url}/${mixed.items[0]!.id}`, { v: 1, items: [mixed.items[0]] })
     expect(onId.status).toBe(405)
   })
+
+  it('fuzz: any JSON body is 200 (a container of one frame per item), 400 or 413; the endpoint stays up', async () => {
+    const known = mixed.items[0]!
+    const itemArb = fc.record(
+      {
+        id: fc.oneof(fc.constant(known.id), fc.string(), fc.integer(), fc.constant(null)),
+        token: fc.oneof(fc.constant(known.token), fc.double(), fc.string(), fc.constant(null)),
+        proof: fc.oneof(fc.constant(known.proof), fc.string(), fc.constant(null), fc.boolean()),
+      },
+      { requiredKeys: [] },
+    )
+    const bodyArb = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ v: fc.oneof(fc.constant(1), fc.jsonValue()), items: fc.array(itemArb, { maxLength: MAX_ITEMS + 2 }) }),
+    )
+    for (const body of fc.sample(bodyArb, { numRuns: 300, seed: 7 })) {
+      const res = await postBatch(url, JSON.stringify(body))
+      expect([200, 400, 413]).toContain(res.status)
+      if (res.status === 200) {
+        const items = (body as { items: unknown[] }).items
+        const frames = splitContainer(res.bytes)
+        expect(frames).toHaveLength(items.length)
+        for (const f of frames) expect(f[0]).toBeLessThan(WireState.InternalError)
+      } else {
+        expect(new TextDecoder().decode(res.bytes)).not.toMatch(/at .+\.(ts|js):\d+|node:internal|\/work\/|\/tmp\//)
+      }
+    }
+  }, 60_000)
 })
