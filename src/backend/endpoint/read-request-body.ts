@@ -19,6 +19,8 @@ export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 
 export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const declared = req.headers['content-length']
   if (declared !== undefined && !(Number(declared) <= maxBytes)) return Promise.resolve({ ok: false, reason: 'too-large' })
+  // Gone already (its 'close' may have fired while the caller awaited something): nothing to read.
+  if (req.destroyed) return Promise.resolve({ ok: false, reason: 'aborted' })
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0

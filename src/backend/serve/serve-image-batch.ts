@@ -61,7 +61,10 @@ export async function serveImageBatch(state: ServeState | Promise<ServeState>, i
   async function worker(): Promise<void> {
     while (next < items.length) {
       const i = next++
-      const { id, token, proof } = items[i]!
+      const item: Partial<ServeBatchItem> | undefined = items[i]
+      const id = item?.id
+      const token = item?.token
+      const proof = item?.proof
       frames[i] = await serveImage(state, resolved ? { id, token, proof, resolveScope: () => resolved } : { id, token, proof, scope: scope.scope }).catch(internalErrorFrame)
     }
   }

@@ -117,6 +117,12 @@ describe('serveImageBatch', () => {
     expect(memories.size).toBe(1)
   })
 
+  it('an item that is not an object is served as a GET without fields (MissingID), never a rejection', async () => {
+    const item = asServeItems(mixed)[0]!
+    const served = await serveImageBatch(state, [null, 7, item] as never)
+    expect(served.frames.map((f) => f.state)).toEqual([WireState.MissingID, WireState.MissingID, WireState.Success])
+  })
+
   it('rejects a count outside 1..256 with ARGUMENT_INVALID (a caller bug)', async () => {
     const item = asServeItems(mixed)[0]!
     expect((await rejection(serveImageBatch(state, []))).code).toBe('ARGUMENT_INVALID')
