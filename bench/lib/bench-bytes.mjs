@@ -22,7 +22,7 @@ export function fill(length, seed) {
  * ('pxPd': lower-case first letter, so decoders skip it), so the backend sniffs a real image.
  */
 export async function pngOfSize(size) {
-  const { generateImage } = await import(pathToFileURL(path.join(root, 'demo/sample-images.mjs')).href)
+  const { generateImage } = await import(pathToFileURL(path.join(root, 'scripts/lib/sample-images.mjs')).href)
   const png = generateImage('png', { width: 32, height: 32, seed: 11 })
   const pad = size - png.length - 12
   if (pad < 0) throw new Error('base PNG larger than the target size')

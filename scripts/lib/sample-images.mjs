@@ -320,7 +320,7 @@ const GENERATORS = { png, gif, jpg: jpeg, webp, avif }
  *
  * @example
  * ```js
- * import { generateImage } from './demo/sample-images.mjs'
+ * import { generateImage } from './scripts/lib/sample-images.mjs'
  * const bytes = generateImage('png', { width: 64, height: 48, seed: 1 }) // a real, decodable PNG
  * ```
  * @param {SampleFormat} format
