@@ -15,8 +15,8 @@ export {
   BATCH_MAGIC,
   BATCH_VERSION,
   MAX_BATCH_ITEMS,
-  frameHeaderLength,
-} from './contract.js'
+} from '../shared/protocol.js'
+export { frameHeaderLength } from './contract.js'
 export type { WireCodec, UpdatedHeader } from './contract.js'
 export { WireState } from '../types/index.js'
 export type { WirePayload, SuccessPayload, UpdatedPayload, ErrorPayload } from '../types/index.js'
