@@ -12,7 +12,7 @@ export interface GetImageRecordOptions {
   /**
    * Binds the proof to a scope (e.g. a user id). Only a custom endpoint that passes the same scope
    * to `customEndpointHelper` accepts it; the built-in endpoint accepts unscoped proofs only. A string
-   * of at most 512 characters, or absent; anything else (`null` included) is `ARGUMENT_INVALID`.
+   * of at most 512 characters, or absent (`undefined` or `null`); anything else is `ARGUMENT_INVALID`.
    */
   scope?: string
 }

@@ -2,7 +2,7 @@
 // checks (exports.test.ts) and the checks on the packed and installed tarball (tarball.test.ts).
 
 /** Subpaths the design lists (README documents each; package.json exports each). */
-export const DESIGN_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
+export const DOCUMENTED_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
 
 const FRONTEND = [
   'initPixstoreFrontend', 'getImage', 'deleteCachedImage', 'cachedImageExists', 'clearImageCache', 'getCacheStats',

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleBackend } from '../../helpers/backend-bundle.js'
 import { makeTempDir, removeDir, TEST_SECRET } from '../../helpers/backend-fixture.js'
 // @ts-expect-error plain .mjs module without types
 import { pngOfSize } from '../../../bench/lib/bench-bytes.mjs'
@@ -45,25 +46,6 @@ const rss = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage
 process.on('message', (m) => { if (m === 'rss') process.send({ rss: rss() }) })
 process.send({ ready: true, endpointPort: endpoint.port, fetchPort: fetchServer.address().port, large, small, rss: rss() })
 `
-
-// One bundle for the backend and the fetch adapter, so both share one backend instance.
-async function bundleBackendAndFetch(outfile: string): Promise<void> {
-  const { build } = await import('esbuild')
-  await build({
-    stdin: {
-      contents: "export * from './src/backend/index.ts'\nexport { createPixstoreFetchHandler } from './src/backend/adapters/fetch.ts'",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  })
-}
 
 interface Ready {
   endpointPort: number
@@ -170,8 +152,7 @@ beforeAll(async () => {
   dir = await makeTempDir('memory')
   const cacheDir = join(root, 'node_modules', '.cache', 'pixstore-tests')
   mkdirSync(cacheDir, { recursive: true })
-  bundle = join(cacheDir, `memory-backend-${randomUUID()}.mjs`)
-  await bundleBackendAndFetch(bundle)
+  bundle = await bundleBackend({ withAdapters: true })
   script = join(cacheDir, `memory-child-${randomUUID()}.mjs`)
   await writeFile(script, childSource(bundle))
   await writeFile(join(dir, 'large.png'), await pngOfSize(20 * MiB))
