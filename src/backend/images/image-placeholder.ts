@@ -1,5 +1,7 @@
-// The ThumbHash placeholder: the one step of the ingest that decodes pixels (sharp, loaded on the
-// first save so a backend that only serves never initialises libvips).
+// The ThumbHash placeholder: the one step of the ingest that decodes pixels. sharp is imported with
+// the backend, not on the first save: loading libvips takes 0.1–1 s (a first upload would pay it),
+// and its modules must load before application code can have touched Object.prototype.
+import sharp from 'sharp'
 import { rgbaToThumbHash } from 'thumbhash'
 import { bytesToBase64 } from '../../crypto/base64.js'
 import { describeCause } from '../../shared/describe-cause.js'
@@ -19,7 +21,6 @@ const THUMB_SIDE = 100
  * ```
  */
 export async function computePlaceholder(bytes: Uint8Array, maxPixels: number): Promise<string> {
-  const { default: sharp } = await import('sharp')
   let thumb: { data: Buffer; info: { width: number; height: number } }
   try {
     thumb = await sharp(bytes, { limitInputPixels: maxPixels })
