@@ -15,7 +15,7 @@ export type { PixstoreBackendConfig, SecretInput } from './config/backend-config
 export type { StorageConfig } from './storage/create-storage.js'
 export type { StorageAdapter } from './storage/contract.js'
 export type { ImageInput } from './images/image-input.js'
-export type { ImageRecord, ImageMeta } from '../types/index.js'
+export type { ImageRecord, ImageMeta, ImageInfo } from '../types/index.js'
 // Error handling, re-exported for parity with pixstore (also under `pixstore/shared`).
 export {
   setErrorHandlingMode,

@@ -26,6 +26,19 @@ export interface PixstoreBackendConfig {
   imageFormats?: string[]
   /** Largest image accepted, in bytes. Default 25 MiB. */
   maxImageBytes?: number
+  /**
+   * Largest image accepted, in pixels (width × height, read from the headers before any decode, so a
+   * decompression bomb is refused unread: `IMAGE_TOO_MANY_PIXELS`). Default 50,000,000 (as imgproxy).
+   */
+  maxImagePixels?: number
+  /** Most frames an animated image (GIF, APNG, WebP) may have (`IMAGE_TOO_MANY_FRAMES`). Default 1000. */
+  maxImageFrames?: number
+  /**
+   * Store originals with their EXIF, XMP, IPTC and comments (GPS position, camera serial, embedded
+   * thumbnails). Default false: they are dropped losslessly at save/update; the colour profile and the
+   * displayed orientation always stay.
+   */
+  keepMetadata?: boolean
   /** Lifetime of a stateless proof (ms). Default 5 minutes. */
   proofTtlMs?: number
   /** pixstore 3.2.1's name for the proof lifetime (ms); `proofTtlMs` wins when both are set. */
@@ -77,6 +90,9 @@ export interface ResolvedBackendConfig {
   previousSecrets: SecretInput[]
   imageFormats: string[]
   maxImageBytes: number
+  maxImagePixels: number
+  maxImageFrames: number
+  keepMetadata: boolean
   proofTtlMs: number
   defaultEndpointEnabled: boolean
   defaultEndpointRoute: string
@@ -105,6 +121,9 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   previousSecrets: [],
   imageFormats: [...DEFAULT_IMAGE_FORMATS],
   maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+  maxImagePixels: 50_000_000,
+  maxImageFrames: 1000,
+  keepMetadata: false,
   proofTtlMs: 5 * 60_000,
   defaultEndpointEnabled: true,
   defaultEndpointRoute: DEFAULT_ENDPOINT_ROUTE,
@@ -163,6 +182,10 @@ export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBa
     c.imageFormats = [...(f as string[])]
   }
   if (v.maxImageBytes !== undefined) c.maxImageBytes = configInteger('maxImageBytes', v.maxImageBytes, 1, 1024 * 1024 * 1024)
+  // The placeholder decode is given the same limit (sharp's limitInputPixels), so raising it works.
+  if (v.maxImagePixels !== undefined) c.maxImagePixels = configInteger('maxImagePixels', v.maxImagePixels, 1, 2 ** 32)
+  if (v.maxImageFrames !== undefined) c.maxImageFrames = configInteger('maxImageFrames', v.maxImageFrames, 1, 100_000)
+  if (v.keepMetadata !== undefined) c.keepMetadata = configBoolean('keepMetadata', v.keepMetadata)
   // Proofs that never expire (pixstore's -1) are not offered: a leaked proof would be valid forever.
   if (v.statelessKeyWindowLength !== undefined) c.proofTtlMs = configInteger('statelessKeyWindowLength', v.statelessKeyWindowLength, 1, MAX_PROOF_TTL_MS)
   if (v.proofTtlMs !== undefined) c.proofTtlMs = configInteger('proofTtlMs', v.proofTtlMs, 1, MAX_PROOF_TTL_MS)
