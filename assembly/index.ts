@@ -1,4 +1,4 @@
-// Wire codec core (DESIGN §3, §8), compiled by asc with the stub runtime: no allocation at all.
+// Wire codec core (ARCHITECTURE.md §2, §7), compiled by asc with the stub runtime: no allocation at all.
 // JS copies at most the first 9 bytes of a frame (state + token) into the fixed scratch region,
 // makes ONE call, and builds its views into the caller's own buffer from the result, so the
 // cost of a call never depends on the ciphertext size.

@@ -1,7 +1,7 @@
 // The demo application's own API: what a real app would do in its routes. It hands the page fresh
 // ImageRecords (a new proof on every call, never cached) and replaces images with updateImage.
 import { getImageRecord, updateImage } from 'pixstore/backend'
-import { generateImage } from './sample-images.mjs'
+import { generateImage } from '../scripts/lib/sample-images.mjs'
 import { saveManifest } from './image-manifest.mjs'
 
 function json(res, status, body) {

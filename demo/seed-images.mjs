@@ -1,7 +1,7 @@
 // First run: store a dozen generated images (PNG, GIF, JPEG, WebP in several sizes). Later runs keep
 // what is there, so the cache in the browser and the secret on disk stay meaningful across restarts.
 import { imageExists, saveImage } from 'pixstore/backend'
-import { generateSampleImages } from './sample-images.mjs'
+import { generateSampleImages } from '../scripts/lib/sample-images.mjs'
 import { loadManifest, saveManifest } from './image-manifest.mjs'
 
 /** @returns {Promise<{ images: import('./image-manifest.mjs').DemoImage[], seeded: number }>} */

@@ -16,7 +16,9 @@ function fail(message) {
 }
 
 function portHint(error, port, variable) {
-  const cause = error?.cause ?? error
+  // The listen error sits somewhere down the cause chain (ENDPOINT_ERROR wraps it).
+  let cause = error
+  while (cause && cause.code !== 'EADDRINUSE' && cause.cause) cause = cause.cause
   if (cause?.code === 'EADDRINUSE') return `port ${port} on 127.0.0.1 is in use; stop what uses it or set ${variable}=0 to take any free port`
   return null
 }

@@ -1,10 +1,7 @@
 // Deterministic test bytes shared by the bench suites, so every run (and every contender) gets the
 // same input.
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { crc32 } from 'node:zlib'
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+import { deflateSync } from 'node:zlib'
+import { concat, generateImage, pngChunk } from '../../scripts/lib/sample-images.mjs'
 
 /** `length` pseudo-random bytes from `seed` (an LCG: cheap, and the same on every run). */
 export function fill(length, seed) {
@@ -22,22 +19,11 @@ export function fill(length, seed) {
  * ('pxPd': lower-case first letter, so decoders skip it), so the backend sniffs a real image.
  */
 export async function pngOfSize(size) {
-  const { generateImage } = await import(pathToFileURL(path.join(root, 'demo/sample-images.mjs')).href)
   const png = generateImage('png', { width: 32, height: 32, seed: 11 })
   const pad = size - png.length - 12
   if (pad < 0) throw new Error('base PNG larger than the target size')
-  const chunk = new Uint8Array(12 + pad)
-  const view = new DataView(chunk.buffer)
-  view.setUint32(0, pad)
-  chunk.set(new TextEncoder().encode('pxPd'), 4)
-  chunk.set(fill(pad, size), 8)
-  view.setUint32(8 + pad, crc32(chunk.subarray(4, 8 + pad)))
   const iend = png.length - 12
-  const out = new Uint8Array(size)
-  out.set(png.subarray(0, iend), 0)
-  out.set(chunk, iend)
-  out.set(png.subarray(iend), iend + chunk.length)
-  return out
+  return concat([png.subarray(0, iend), pngChunk('pxPd', fill(pad, size)), png.subarray(iend)])
 }
 
 /**
@@ -46,35 +32,18 @@ export async function pngOfSize(size) {
  * padded sample). Same `seed`, same bytes.
  */
 export async function noisyPng(width, height, seed) {
-  const { deflateSync } = await import('node:zlib')
   const stride = 3 * width + 1
   const raw = fill(stride * height, seed)
   for (let y = 0; y < height; y++) raw[y * stride] = 0 // filter type None on every row
-  const chunk = (type, data) => {
-    const out = new Uint8Array(12 + data.length)
-    const view = new DataView(out.buffer)
-    view.setUint32(0, data.length)
-    out.set(new TextEncoder().encode(type), 4)
-    out.set(data, 8)
-    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)))
-    return out
-  }
   const ihdr = new Uint8Array(13)
   const view = new DataView(ihdr.buffer)
   view.setUint32(0, width)
   view.setUint32(4, height)
   ihdr.set([8, 2, 0, 0, 0], 8) // 8-bit depth, truecolour, deflate, no filter method extras, no interlace
-  const parts = [
+  return concat([
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 0 })),
-    chunk('IEND', new Uint8Array(0)),
-  ]
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(raw, { level: 0 })),
+    pngChunk('IEND', new Uint8Array(0)),
+  ])
 }

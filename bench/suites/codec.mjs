@@ -1,4 +1,4 @@
-// Codec benchmark (issue #2, DESIGN §8): encode and decode, Success and Updated, ciphertexts of
+// Codec benchmark (ARCHITECTURE.md §7): encode and decode, Success and Updated, ciphertexts of
 // 64 B .. 8 MiB, for our WASM path, our TS path, pixstore@3.2.1 and a plain Uint8Array#set copy of
 // the same size (the physical reference). "encode" is the server's real operation: createFrame +
 // filling the body from the stored ciphertext; pixstore's is its encodeWirePayload (base64 meta).

@@ -8,7 +8,13 @@
 // three servers but caps it (near 10k req/s here, and at 1 MiB that cost dominates): read the wrk
 // rows for ratios, the autocannon rows as a second opinion.
 //
+// One more row, the gallery: 60 different 10 KiB images fetched as one batch request (POST, a
+// container of 60 frames) against 60 GETs, by a node:http client with the same 6 keep-alive
+// connections (a browser's per-host limit on HTTP/1.1) either way; ms per gallery, every frame's
+// state checked.
+//
 // Run alone: `npm run build && node bench/run.mjs endpoint`. Imports the built dist/.
+import http from 'node:http'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -121,6 +127,95 @@ function load(info, seconds) {
   })
 }
 
+const GALLERY_IMAGES = 60
+const GALLERY_CONNECTIONS = 6
+
+const GALLERY_SERVER = (dir, dataDir) => `
+  import { readFileSync } from 'node:fs'
+  import * as b from ${JSON.stringify(pathToFileURL(path.join(root, 'dist/backend/index.js')).href)}
+  await b.initPixstoreBackend({ dataDir: ${JSON.stringify(dataDir)}, secret: ${JSON.stringify(SECRET)}, defaultEndpointListenPort: 0,
+    errorHandlingMode: 'throw', proofTtlMs: 3600000 })
+  const { port } = await b.startDefaultEndpoint()
+  const items = []
+  for (let i = 0; i < ${GALLERY_IMAGES}; i++) {
+    const r = await b.saveImage(readFileSync(${JSON.stringify(dir)} + '/g' + i + '.png'))
+    items.push({ id: r.id, token: r.token, proof: r.statelessProof })
+  }
+  console.log(JSON.stringify({ port, items }))`
+
+function request(agent, port, options, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, agent, ...options }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+async function galleryByGets(agent, info) {
+  const answers = await Promise.all(
+    info.items.map((it) => request(agent, info.port, { path: '/pixstore-image/' + it.id, headers: { 'x-pixstore-proof': it.proof, 'x-pixstore-token': String(it.token) } })),
+  )
+  return answers.filter((a) => a.status !== 200 || a.body[0] !== 0).length
+}
+
+async function galleryByBatch(agent, info, decodeBatch) {
+  const body = JSON.stringify({ v: 1, items: info.items })
+  const a = await request(agent, info.port, { method: 'POST', path: '/pixstore-image', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, body)
+  if (a.status !== 200) return info.items.length
+  return decodeBatch(new Uint8Array(a.body.buffer, a.body.byteOffset, a.body.length), info.items.length).filter((p) => p.state !== 0).length
+}
+
+// Galleries one after another for `seconds`: ms per gallery (median) and the mismatch count.
+async function loadGallery(fetchGallery, seconds) {
+  const times = []
+  let bad = 0
+  const end = performance.now() + seconds * 1000
+  while (performance.now() < end) {
+    const t = performance.now()
+    bad += await fetchGallery()
+    times.push(performance.now() - t)
+  }
+  times.sort((x, y) => x - y)
+  return { ms: times[Math.floor(times.length / 2)], p99: times[Math.floor(times.length * 0.99)], galleries: times.length, bad }
+}
+
+async function galleryRow(work) {
+  const { decodeBatch } = await import(pathToFileURL(path.join(root, 'dist/codec/index.js')).href)
+  for (let i = 0; i < GALLERY_IMAGES; i++) writeFileSync(path.join(work, `g${i}.png`), await pngOfSize(10 * 1024))
+  const dataDir = mkdtempSync(path.join(work, 'gallery-'))
+  const { child, info } = await startServer(GALLERY_SERVER(work, dataDir), dataDir)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: GALLERY_CONNECTIONS, noDelay: true })
+  try {
+    const modes = { batch: () => galleryByBatch(agent, info, decodeBatch), gets: () => galleryByGets(agent, info) }
+    for (const f of Object.values(modes)) await loadGallery(f, 1) // warm-up: JIT, connections, proof cache
+    const runs = { batch: [], gets: [] }
+    for (let round = 0; round < ROUNDS; round++) for (const [m, f] of Object.entries(modes)) runs[m].push(await loadGallery(f, DURATION_S))
+    const median = (m) => [...runs[m]].sort((x, y) => x.ms - y.ms)[Math.floor(ROUNDS / 2)]
+    const b = median('batch')
+    const g = median('gets')
+    return {
+      tool: `node:http, ${GALLERY_CONNECTIONS} conns`,
+      size: `${GALLERY_IMAGES} x 10 KiB gallery`,
+      server: 'pixstore batch vs GETs',
+      msPerGalleryBatch: +b.ms.toFixed(2),
+      msPerGalleryGets: +g.ms.toFixed(2),
+      p99MsBatch: +b.p99.toFixed(2),
+      p99MsGets: +g.p99.toFixed(2),
+      speedup: +(g.ms / b.ms).toFixed(2),
+      rounds: `batch ${runs.batch.map((r) => r.ms.toFixed(1)).join('/')} ms; GETs ${runs.gets.map((r) => r.ms.toFixed(1)).join('/')} ms`,
+      mismatches: [...runs.batch, ...runs.gets].reduce((n, r) => n + r.bad, 0),
+    }
+  } finally {
+    agent.destroy()
+    child.kill('SIGTERM')
+  }
+}
+
 export async function run() {
   const work = mkdtempSync(path.join(tmpdir(), 'pixstore-bench-endpoint-'))
   const wrkScript = path.join(work, 'check-state-byte.lua')
@@ -166,9 +261,11 @@ export async function run() {
         for (const s of started) s.child.kill('SIGTERM')
       }
     }
+    rows.push(await galleryRow(work))
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
+  const gallery = rows.at(-1)
   const find = (tool, size, server) => rows.find((r) => r.tool === tool && r.size === size && r.server === server)
   const notes = []
   for (const [tool] of tools) {
@@ -184,6 +281,9 @@ export async function run() {
       )
     }
   }
+  notes.push(
+    `gallery of ${GALLERY_IMAGES} x 10 KiB over ${GALLERY_CONNECTIONS} connections: one batch ${gallery.msPerGalleryBatch} ms vs ${GALLERY_IMAGES} GETs ${gallery.msPerGalleryGets} ms per gallery (${gallery.speedup}x)`,
+  )
   if (!WRK) notes.push('wrk not found (apt-get install wrk): autocannon rows only; its per-body check caps it near 10k req/s')
   console.log(`\nendpoint: ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${DURATION_S} s rounds, Success path, state byte of every response checked`)
   console.table(rows)

@@ -1,4 +1,4 @@
-// Frontend benchmark (issue #4): getImage latency, ours against pixstore@3.2.1's frontend, in Node with
+// Frontend benchmark (Node): getImage latency, ours against pixstore@3.2.1's frontend, in Node with
 // fake-indexeddb and Node's WebCrypto, 10 KiB and 1 MiB images, both served by the same local
 // node:http endpoint (wire format v1). Scenarios: miss (a new id every call, so the cache write and
 // the eviction each library does are included), IndexedDB hit (our hot tier disabled), hot-tier hit

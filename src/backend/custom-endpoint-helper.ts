@@ -6,7 +6,7 @@ import { serveImage } from './serve/serve-image.js'
 export interface CustomEndpointOptions {
   /**
    * The scope the proof must have been issued for (`getImageRecord(id, { scope })`): a string, or
-   * absent. Anything else (`null` included) answers InternalError.
+   * absent (`undefined` or `null`). Anything else answers InternalError.
    */
   scope?: string
 }

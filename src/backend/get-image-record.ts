@@ -12,7 +12,7 @@ export interface GetImageRecordOptions {
   /**
    * Binds the proof to a scope (e.g. a user id). Only a custom endpoint that passes the same scope
    * to `customEndpointHelper` accepts it; the built-in endpoint accepts unscoped proofs only. A string
-   * of at most 512 characters, or absent; anything else (`null` included) is `ARGUMENT_INVALID`.
+   * of at most 512 characters, or absent (`undefined` or `null`); anything else is `ARGUMENT_INVALID`.
    */
   scope?: string
 }
@@ -25,7 +25,8 @@ function scopeOption(options: unknown): string | undefined {
 }
 
 /**
- * The current record of an image, with a fresh stateless proof on every call.
+ * The current record of an image, with a fresh stateless proof on every call, and `info` when the
+ * version was stored with its media facts.
  *
  * @example
  * ```ts
@@ -42,7 +43,7 @@ export async function getImageRecord(id: string, options?: GetImageRecordOptions
     const head = await state.storage.getHead(id, Number.POSITIVE_INFINITY)
     if (!head) throw new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id')
     const key = await unwrapStoredKey(state.keyring, head)
-    return await toImageRecord(state, id, head.token, key, head.iv, head.tag, scopeOption(options))
+    return await toImageRecord(state, id, head.token, key, head.iv, head.tag, scopeOption(options), head.info)
   } catch (e) {
     return handleError(e)
   }

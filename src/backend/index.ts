@@ -8,13 +8,14 @@ export { deleteImage } from './delete-image.js'
 export { imageExists } from './image-exists.js'
 export { getImageRecord, type GetImageRecordOptions } from './get-image-record.js'
 export { customEndpointHelper, type CustomEndpointOptions } from './custom-endpoint-helper.js'
+export { customEndpointBatchHelper, type CustomEndpointBatchItem, type CustomEndpointBatchOptions } from './custom-endpoint-batch-helper.js'
 export { startDefaultEndpoint, stopDefaultEndpoint, type EndpointAddress } from './endpoint/default-endpoint.js'
 export { rewrapImageKeys } from './rewrap-image-keys.js'
 export type { PixstoreBackendConfig, SecretInput } from './config/backend-config.js'
 export type { StorageConfig } from './storage/create-storage.js'
 export type { StorageAdapter } from './storage/contract.js'
 export type { ImageInput } from './images/image-input.js'
-export type { ImageRecord, ImageMeta } from '../types/index.js'
+export type { ImageRecord, ImageMeta, ImageInfo } from '../types/index.js'
 // Error handling, re-exported for parity with pixstore (also under `pixstore/shared`).
 export {
   setErrorHandlingMode,

@@ -2,18 +2,7 @@ import { SUCCESS_HEADER_LENGTH, UPDATED_HEADER_LENGTH } from '../shared/protocol
 import type { WirePayload } from '../types/index.js'
 
 // The wire format's numbers live in src/shared/protocol.ts (the backend and frontend speak them too);
-// pixstore/codec re-exports them under the names it has always exported.
-export {
-  SUCCESS_HEADER_LENGTH,
-  UPDATED_HEADER_LENGTH,
-  KEY_LENGTH,
-  IV_LENGTH,
-  TAG_LENGTH,
-  MAX_TOKEN,
-  BATCH_MAGIC,
-  BATCH_VERSION,
-  MAX_BATCH_ITEMS,
-} from '../shared/protocol.js'
+// pixstore/codec (index.ts) re-exports them under the names it has always exported.
 
 /**
  * Bytes before the ciphertext in a frame: 1 for Success (`header` null), 69 for Updated — what to

@@ -1,4 +1,4 @@
-// `pixstore/codec`: the wire format v1 codec and its batch container (DESIGN §3), with two
+// `pixstore/codec`: the wire format v1 codec and its batch container (ARCHITECTURE.md §2), with two
 // implementations, WASM and TS, selected by PIXSTORE_CODEC=wasm|ts|auto or setCodec(). Every public
 // operation is here, documented; selection.ts decides who serves it. Browser-safe: no node: import.
 import type { WirePayload } from '../types/index.js'
@@ -15,8 +15,8 @@ export {
   BATCH_MAGIC,
   BATCH_VERSION,
   MAX_BATCH_ITEMS,
-  frameHeaderLength,
-} from './contract.js'
+} from '../shared/protocol.js'
+export { frameHeaderLength } from './contract.js'
 export type { WireCodec, UpdatedHeader } from './contract.js'
 export { WireState } from '../types/index.js'
 export type { WirePayload, SuccessPayload, UpdatedPayload, ErrorPayload } from '../types/index.js'
@@ -24,7 +24,7 @@ export { CODEC_OPERATIONS } from './selection.js'
 export type { CodecMode, CodecOperation, CodecInfo } from './selection.js'
 
 /**
- * Encodes any of the seven wire states into a fresh frame (DESIGN §3). Throws a `PixstoreError`:
+ * Encodes any of the seven wire states into a fresh frame (ARCHITECTURE.md §2). Throws a `PixstoreError`:
  * `WIRE_INVALID_INPUT` (not a payload object / ciphertext not bytes), `WIRE_UNKNOWN_STATE`,
  * `WIRE_TOKEN_RANGE` (token not an integer in 0..2^53−1), `WIRE_FIELD_LENGTH` (key/iv/tag length).
  * Servers with ciphertext to place should prefer `createFrame` (one copy instead of two).

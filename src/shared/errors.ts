@@ -40,6 +40,9 @@ export type PixstoreErrorCode =
   | 'IMAGE_INVALID' // not an image we can sniff
   | 'IMAGE_UNSUPPORTED_FORMAT'
   | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_TOO_MANY_PIXELS' // width × height (from the headers, before any decode) above maxImagePixels
+  | 'IMAGE_TOO_MANY_FRAMES' // an animation with more frames than maxImageFrames
+  | 'IMAGE_METADATA_UNSTRIPPABLE' // AVIF with Exif/XMP items, which cannot be dropped losslessly: set keepMetadata or strip upstream
   | 'IMAGE_NOT_FOUND'
   | 'IMAGE_ID_INVALID'
   | 'IMAGE_FILE_UNREADABLE'

@@ -11,6 +11,20 @@ export interface ImageMeta {
 }
 
 /**
+ * Facts about one stored image version, computed at save/update from the stored bytes.
+ * `width`/`height` are the displayed size (after EXIF orientation), so a page can reserve the box
+ * before any fetch; `bytes` is the stored original's size (after the metadata strip); `placeholder`
+ * is a ThumbHash (base64, a few dozen bytes) that `placeholderDataUrl` turns into a blurred preview.
+ */
+export interface ImageInfo {
+  mime: string
+  width: number
+  height: number
+  bytes: number
+  placeholder?: string
+}
+
+/**
  * What the backend hands the application for one image, and the application hands its front end.
  * `token` identifies the image version (strictly increasing per image, ≤ 2^53−1);
  * `statelessProof` authorises one network fetch of `id` until it expires.
@@ -20,6 +34,8 @@ export interface ImageRecord {
   token: number
   meta: ImageMeta
   statelessProof: string
+  /** Media facts of this version; absent on records of images stored before they existed (pixstore 3.2.1 data). */
+  info?: ImageInfo
 }
 
 /**

@@ -91,7 +91,7 @@ describe('crash safety', () => {
 
     const childSource = (run: number) => `
       import * as b from ${JSON.stringify(bundle)}
-      import { generateImage } from ${JSON.stringify(new URL('../../demo/sample-images.mjs', import.meta.url).href)}
+      import { generateImage } from ${JSON.stringify(new URL('../../scripts/lib/sample-images.mjs', import.meta.url).href)}
       await b.initPixstoreBackend(${JSON.stringify(config(dataDir))})
       const ids = ${JSON.stringify(ids)}
       process.stdout.write('ready\\n')

@@ -7,8 +7,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getImageRecord, saveImage, updateImage } from '../../src/backend/index.js'
-// @ts-expect-error demo/sample-images.mjs is plain JS
-import * as samples from '../../demo/sample-images.mjs'
+// @ts-expect-error scripts/lib/sample-images.mjs is plain JS
+import * as samples from '../../scripts/lib/sample-images.mjs'
 import { startRealBackend, type RealBackend } from '../frontend/helpers/real-backend.js'
 import { launchChromium } from './launch-chromium.js'
 

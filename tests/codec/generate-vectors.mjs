@@ -1,4 +1,4 @@
-// Writes tests/fixtures/wire-vectors.json: wire format v1 conformance vectors (DESIGN §3), built
+// Writes tests/fixtures/wire-vectors.json: wire format v1 conformance vectors (ARCHITECTURE.md §2), built
 // byte by byte from the layout table here, independently of src/codec, so a codec bug cannot
 // write its own expectations. Run: node tests/codec/generate-vectors.mjs
 import { writeFileSync } from 'node:fs'

@@ -9,13 +9,19 @@ import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-/** Bundles the backend entry and returns the bundle's absolute path. */
-export async function bundleBackend(): Promise<string> {
+/**
+ * Bundles the backend entry and returns the bundle's absolute path. `withAdapters` adds the fetch
+ * adapter's exports to the same bundle, so a child process serves both from one backend instance.
+ */
+export async function bundleBackend(options: { withAdapters?: boolean } = {}): Promise<string> {
   const dir = join(root, 'node_modules', '.cache', 'pixstore-tests')
   mkdirSync(dir, { recursive: true })
   const outfile = join(dir, `backend-${randomUUID()}.mjs`)
+  const entry = options.withAdapters
+    ? { stdin: { contents: "export * from './src/backend/index.ts'\nexport { createPixstoreFetchHandler } from './src/backend/adapters/fetch.ts'", resolveDir: root, loader: 'ts' as const } }
+    : { entryPoints: [join(root, 'src/backend/index.ts')] }
   await build({
-    entryPoints: [join(root, 'src/backend/index.ts')],
+    ...entry,
     bundle: true,
     platform: 'node',
     format: 'esm',

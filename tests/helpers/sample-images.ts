@@ -1,6 +1,6 @@
-// Typed access to demo/sample-images.mjs (plain ESM JS with JSDoc) for the TS tests.
+// Typed access to scripts/lib/sample-images.mjs (plain ESM JS with JSDoc) for the TS tests.
 // @ts-ignore -- a .mjs module without a declaration file
-import * as samples from '../../demo/sample-images.mjs'
+import * as samples from '../../scripts/lib/sample-images.mjs'
 
 export type SampleFormat = 'png' | 'gif' | 'jpg' | 'webp' | 'avif'
 

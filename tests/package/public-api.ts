@@ -2,10 +2,11 @@
 // checks (exports.test.ts) and the checks on the packed and installed tarball (tarball.test.ts).
 
 /** Subpaths the design lists (README documents each; package.json exports each). */
-export const DESIGN_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
+export const DOCUMENTED_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
 
 const FRONTEND = [
   'initPixstoreFrontend', 'getImage', 'getImageUrl', 'deleteCachedImage', 'cachedImageExists', 'clearImageCache', 'getCacheStats',
+  'acquireObjectUrl', 'placeholderDataUrl',
 ]
 
 /** Names each entry must export (pixstore 3.2.1's API names plus ours). */
@@ -13,13 +14,14 @@ export const REQUIRED_EXPORTS: Record<string, string[]> = {
   './backend': [
     'initPixstoreBackend', 'closePixstoreBackend', 'saveImage', 'saveImageFromFile', 'updateImage',
     'updateImageFromFile', 'deleteImage', 'imageExists', 'getImageRecord', 'customEndpointHelper',
-    'startDefaultEndpoint', 'stopDefaultEndpoint', 'PixstoreError',
+    'customEndpointBatchHelper', 'startDefaultEndpoint', 'stopDefaultEndpoint', 'PixstoreError',
   ],
   './backend/express': ['pixstoreExpress'],
   './backend/fetch': ['createPixstoreFetchHandler'],
   './frontend': FRONTEND,
   './frontend/browser': FRONTEND,
-  './codec': ['encodeWirePayload', 'decodeWirePayload', 'createFrame', 'tokensEqual', 'constantTimeEqual', 'WireState'],
+  './codec': ['encodeWirePayload', 'decodeWirePayload', 'createFrame', 'tokensEqual', 'constantTimeEqual', 'WireState',
+    'encodeBatchHeader', 'encodeBatch', 'decodeBatch', 'MAX_BATCH_ITEMS'],
   './shared': ['PixstoreError', 'setErrorHandlingMode', 'setCustomErrorHandler', 'getLastPixstoreError'],
   './types': ['WireState'],
 }

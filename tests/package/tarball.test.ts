@@ -145,14 +145,16 @@ describe('the installed package', () => {
       import { initPixstoreBackend, saveImage, customEndpointHelper, closePixstoreBackend } from 'pixstore/backend'
       import { decodeWirePayload, WireState } from 'pixstore/codec'
       await initPixstoreBackend({ dataDir: ${JSON.stringify(path.join(work, 'data'))}, defaultEndpointEnabled: false, errorHandlingMode: 'throw' })
-      const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'), Buffer.alloc(64)])
+      // A real 1x1 PNG: the ingest reads its headers and decodes it (sharp) for the placeholder.
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000970485973000003e8000003e801b57b526b0000000d494441540899636060606000000005000187a14ed40000000049454e44ae426082', 'hex')
       const record = await saveImage(png, 'avatars')
       const payload = decodeWirePayload(await customEndpointHelper(record.id, record.token, record.statelessProof))
-      console.log(JSON.stringify({ state: payload.state, success: WireState.Success, bytes: payload.ciphertext.length }))
+      console.log(JSON.stringify({ state: payload.state, success: WireState.Success, bytes: payload.ciphertext.length, width: record.info.width }))
       await closePixstoreBackend()`
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8', env: cleanEnv })
-    const result = JSON.parse(out.trim().split('\n').pop()!) as { state: number; success: number; bytes: number }
+    const result = JSON.parse(out.trim().split('\n').pop()!) as { state: number; success: number; bytes: number; width: number }
     expect(result.state).toBe(result.success)
+    expect(result.width).toBe(1)
     expect(result.bytes).toBeGreaterThan(64)
   })
 

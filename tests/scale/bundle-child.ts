@@ -33,8 +33,8 @@ function transpileOnce(): Promise<string> {
       target: 'node20',
       logLevel: 'error',
     })
-    mkdirSync(path.join(dir, 'demo'), { recursive: true })
-    cpSync(path.join(root, 'demo/sample-images.mjs'), path.join(dir, 'demo/sample-images.mjs'))
+    mkdirSync(path.join(dir, 'scripts/lib'), { recursive: true })
+    cpSync(path.join(root, 'scripts/lib/sample-images.mjs'), path.join(dir, 'scripts/lib/sample-images.mjs'))
     return dir
   })()
   return outDir

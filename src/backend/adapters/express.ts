@@ -3,8 +3,9 @@
 // it does not require @types/express.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { configFunction, configString, readConfig } from '../../shared/config-reader.js'
-import { answerMethodNotAllowed, answerPreflight, serveImageRequest } from '../endpoint/http-handler.js'
-import { decodeIdSegment } from '../serve/http-fields.js'
+import { answerMethodNotAllowed, answerPreflight, serveBatchRequest, serveImageRequest } from '../endpoint/http-handler.js'
+import { ALLOWED_METHODS, decodeIdSegment, ROUTE_METHODS } from '../serve/http-fields.js'
+import { batchLimitOptions } from './batch-limit-options.js'
 
 /** Options of {@link pixstoreExpress}. */
 export interface PixstoreExpressOptions {
@@ -16,11 +17,27 @@ export interface PixstoreExpressOptions {
    * a string nor `undefined` answers InternalError. Default none.
    */
   scope?: (req: IncomingMessage & { [key: string]: any }) => string | undefined | Promise<string | undefined>
+  /** Most items in one batch request (1 to 256). Default the backend's `maxBatchItems` (64). */
+  maxBatchItems?: number
+  /** Largest batch request body (bytes). Default the backend's `maxBatchRequestBytes` (64 KiB). */
+  maxBatchRequestBytes?: number
 }
 
 // `params?: object`: Express types params per route (`{ id: string }`, `{ path: string[] }`…), and a
 // handler must fit any route; only a string `id` is used.
-type ExpressLikeRequest = IncomingMessage & { params?: object; originalUrl?: string }
+type ExpressLikeRequest = IncomingMessage & { params?: object; originalUrl?: string; route?: unknown }
+
+const idParam = (req: ExpressLikeRequest): unknown => (req.params as { id?: unknown } | undefined)?.id
+
+// A batch is a POST on the mount point itself (`app.use(path, …)`: the rest of the url is `/`) or
+// on a route without an `:id` (`app.post(path, …)`).
+function isBatchTarget(req: ExpressLikeRequest, url: string): boolean {
+  if (typeof idParam(req) === 'string') return false
+  if (req.route !== undefined) return true
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
+  return path === '/' || path === ''
+}
 
 function idFromUrl(url: string): string {
   const q = url.indexOf('?')
@@ -29,8 +46,10 @@ function idFromUrl(url: string): string {
 }
 
 /**
- * Express middleware answering `GET …/:id` with a wire payload. Mount it under a path, or use it on
- * a route with an `:id` parameter after your own auth middleware. Options are read from own
+ * Express middleware answering `GET …/:id` with a wire payload and a batch request (`POST` on the
+ * mount path, JSON body) with a container of them. Mount it under a path, or use it on a route with
+ * an `:id` parameter (and, for batches, on the same path without it) after your own auth
+ * middleware. A body already parsed by `express.json()` is taken as is. Options are read from own
  * properties only; an unknown key is `CONFIG_INVALID`.
  *
  * @example
@@ -38,20 +57,26 @@ function idFromUrl(url: string): string {
  * import { pixstoreExpress } from 'pixstore/backend/express'
  * app.use('/pixstore-image', pixstoreExpress())
  * // or, scoped to the logged-in user:
- * app.get('/images/:id', requireLogin, pixstoreExpress({ scope: (req) => req.user.id }))
+ * const scoped = pixstoreExpress({ scope: (req) => req.user.id })
+ * app.get('/images/:id', requireLogin, scoped)
+ * app.post('/images', requireLogin, scoped) // batch requests
  * ```
  */
 export function pixstoreExpress(options: PixstoreExpressOptions = {}) {
-  const o = readConfig(options, ['accessControlAllowOrigin', 'scope'] as const, 'pixstoreExpress options')
+  const o = readConfig(options, ['accessControlAllowOrigin', 'scope', 'maxBatchItems', 'maxBatchRequestBytes'] as const, 'pixstoreExpress options')
   const allowOrigin = o.accessControlAllowOrigin === undefined ? undefined : configString('accessControlAllowOrigin', o.accessControlAllowOrigin)
   const scope = o.scope === undefined ? undefined : configFunction<(req: IncomingMessage) => unknown>('scope', o.scope)
+  const limits = batchLimitOptions(o)
   return function pixstoreMiddleware(req: ExpressLikeRequest, res: ServerResponse, _next?: (err?: unknown) => void): void {
     res.on('error', () => {})
+    req.on('error', () => {})
     if (req.method === 'OPTIONS') return answerPreflight(res, allowOrigin)
-    if (req.method !== 'GET') return answerMethodNotAllowed(res, allowOrigin)
     const url = req.url ?? '/'
+    const batchTarget = isBatchTarget(req, url)
+    if (req.method === 'POST' && batchTarget) return serveBatchRequest(req, res, { allowOrigin, scope, ...limits })
+    if (req.method !== 'GET') return answerMethodNotAllowed(res, allowOrigin, batchTarget ? ROUTE_METHODS : ALLOWED_METHODS)
     const q = url.indexOf('?')
-    const param = (req.params as { id?: unknown } | undefined)?.id
+    const param = idParam(req)
     const id = typeof param === 'string' ? param : idFromUrl(url)
     serveImageRequest(req, res, id, q === -1 ? undefined : url.slice(q + 1), { allowOrigin, scope })
   }

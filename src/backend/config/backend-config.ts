@@ -6,6 +6,7 @@ import { PixstoreError } from '../../shared/errors.js'
 import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error-handling.js'
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
 import { DEFAULT_ENDPOINT_HOST, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
+import { MAX_BATCH_ITEMS } from '../../shared/protocol.js'
 import { resolveStorageConfig, type StorageConfig } from '../storage/create-storage.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
@@ -25,6 +26,19 @@ export interface PixstoreBackendConfig {
   imageFormats?: string[]
   /** Largest image accepted, in bytes. Default 25 MiB. */
   maxImageBytes?: number
+  /**
+   * Largest image accepted, in pixels (width × height, read from the headers before any decode, so a
+   * decompression bomb is refused unread: `IMAGE_TOO_MANY_PIXELS`). Default 50,000,000 (as imgproxy).
+   */
+  maxImagePixels?: number
+  /** Most frames an animated image (GIF, APNG, WebP) may have (`IMAGE_TOO_MANY_FRAMES`). Default 1000. */
+  maxImageFrames?: number
+  /**
+   * Store originals with their EXIF, XMP, IPTC and comments (GPS position, camera serial, embedded
+   * thumbnails). Default false: they are dropped losslessly at save/update; the colour profile and the
+   * displayed orientation always stay.
+   */
+  keepMetadata?: boolean
   /** Lifetime of a stateless proof (ms). Default 5 minutes. */
   proofTtlMs?: number
   /** pixstore 3.2.1's name for the proof lifetime (ms); `proofTtlMs` wins when both are set. */
@@ -56,6 +70,16 @@ export interface PixstoreBackendConfig {
    * 0 disables. Safe with many processes: the current token is read from storage on every request.
    */
   ciphertextCacheBytes?: number
+  /**
+   * Most images one batch request (`POST {route}`) may ask for; more is answered 413. Default 64,
+   * 1 to 256. Also the limit of `customEndpointBatchHelper` and, unless given their own, the adapters.
+   */
+  maxBatchItems?: number
+  /**
+   * Largest batch request body read (bytes); a longer one is refused with 413 without being read
+   * whole. Default 64 KiB (room for 64 items with long ids and proofs).
+   */
+  maxBatchRequestBytes?: number
 }
 
 /** The validated, complete config. */
@@ -66,6 +90,9 @@ export interface ResolvedBackendConfig {
   previousSecrets: SecretInput[]
   imageFormats: string[]
   maxImageBytes: number
+  maxImagePixels: number
+  maxImageFrames: number
+  keepMetadata: boolean
   proofTtlMs: number
   defaultEndpointEnabled: boolean
   defaultEndpointRoute: string
@@ -77,7 +104,15 @@ export interface ResolvedBackendConfig {
   errorHandlingMode: ErrorHandlingMode | undefined
   proofCacheSize: number
   ciphertextCacheBytes: number
+  maxBatchItems: number
+  maxBatchRequestBytes: number
 }
+
+/** Batch request limits; the same ranges apply to the adapters' own options. */
+export const DEFAULT_MAX_BATCH_ITEMS = 64
+export const DEFAULT_MAX_BATCH_REQUEST_BYTES = 64 * 1024
+export const MIN_BATCH_REQUEST_BYTES = 1024
+export const MAX_BATCH_REQUEST_BYTES = 16 * 1024 * 1024
 
 export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.freeze({
   dataDir: './.pixstore',
@@ -86,6 +121,9 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   previousSecrets: [],
   imageFormats: [...DEFAULT_IMAGE_FORMATS],
   maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+  maxImagePixels: 50_000_000,
+  maxImageFrames: 1000,
+  keepMetadata: false,
   proofTtlMs: 5 * 60_000,
   defaultEndpointEnabled: true,
   defaultEndpointRoute: DEFAULT_ENDPOINT_ROUTE,
@@ -96,6 +134,8 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   errorHandlingMode: undefined,
   proofCacheSize: 10_000,
   ciphertextCacheBytes: 64 * 1024 * 1024,
+  maxBatchItems: DEFAULT_MAX_BATCH_ITEMS,
+  maxBatchRequestBytes: DEFAULT_MAX_BATCH_REQUEST_BYTES,
 })
 
 const KNOWN_KEYS = [...(Object.keys(DEFAULT_BACKEND_CONFIG) as (keyof ResolvedBackendConfig)[]), 'statelessKeyWindowLength'] as const
@@ -142,6 +182,10 @@ export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBa
     c.imageFormats = [...(f as string[])]
   }
   if (v.maxImageBytes !== undefined) c.maxImageBytes = configInteger('maxImageBytes', v.maxImageBytes, 1, 1024 * 1024 * 1024)
+  // The placeholder decode is given the same limit (sharp's limitInputPixels), so raising it works.
+  if (v.maxImagePixels !== undefined) c.maxImagePixels = configInteger('maxImagePixels', v.maxImagePixels, 1, 2 ** 32)
+  if (v.maxImageFrames !== undefined) c.maxImageFrames = configInteger('maxImageFrames', v.maxImageFrames, 1, 100_000)
+  if (v.keepMetadata !== undefined) c.keepMetadata = configBoolean('keepMetadata', v.keepMetadata)
   // Proofs that never expire (pixstore's -1) are not offered: a leaked proof would be valid forever.
   if (v.statelessKeyWindowLength !== undefined) c.proofTtlMs = configInteger('statelessKeyWindowLength', v.statelessKeyWindowLength, 1, MAX_PROOF_TTL_MS)
   if (v.proofTtlMs !== undefined) c.proofTtlMs = configInteger('proofTtlMs', v.proofTtlMs, 1, MAX_PROOF_TTL_MS)
@@ -166,5 +210,9 @@ export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBa
   if (v.errorHandlingMode !== undefined) c.errorHandlingMode = configOneOf('errorHandlingMode', v.errorHandlingMode, ERROR_HANDLING_MODES)
   if (v.proofCacheSize !== undefined) c.proofCacheSize = configInteger('proofCacheSize', v.proofCacheSize, 0, 10_000_000)
   if (v.ciphertextCacheBytes !== undefined) c.ciphertextCacheBytes = configInteger('ciphertextCacheBytes', v.ciphertextCacheBytes, 0, 2 ** 40)
+  if (v.maxBatchItems !== undefined) c.maxBatchItems = configInteger('maxBatchItems', v.maxBatchItems, 1, MAX_BATCH_ITEMS)
+  if (v.maxBatchRequestBytes !== undefined) {
+    c.maxBatchRequestBytes = configInteger('maxBatchRequestBytes', v.maxBatchRequestBytes, MIN_BATCH_REQUEST_BYTES, MAX_BATCH_REQUEST_BYTES)
+  }
   return c
 }

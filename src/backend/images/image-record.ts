@@ -1,6 +1,6 @@
 import { bytesToBase64 } from '../../crypto/base64.js'
 import { signProof } from '../../crypto/sign-proof.js'
-import type { ImageRecord } from '../../types/index.js'
+import type { ImageInfo, ImageRecord } from '../../types/index.js'
 import type { Keyring } from '../config/keyring.js'
 
 /** What issuing a proof needs: the current secret's keys and the proof lifetime. */
@@ -15,11 +15,12 @@ export function issueProof(issuer: ProofIssuer, id: string, scope: string | unde
 }
 
 /**
- * The public record of one version, with a fresh proof.
+ * The public record of one version, with a fresh proof and, when the version has them, its media
+ * facts (a version stored before they existed has no `info` key at all).
  *
  * @example
  * ```ts
- * return toImageRecord(state, id, token, key, version.iv, version.tag)
+ * return toImageRecord(state, id, token, key, version.iv, version.tag, undefined, version.info)
  * ```
  */
 export async function toImageRecord(
@@ -30,11 +31,14 @@ export async function toImageRecord(
   iv: Uint8Array,
   tag: Uint8Array,
   scope?: string,
+  info?: ImageInfo,
 ): Promise<ImageRecord> {
-  return {
+  const record: ImageRecord = {
     id,
     token,
     meta: { key: bytesToBase64(key), iv: bytesToBase64(iv), tag: bytesToBase64(tag) },
     statelessProof: await issueProof(issuer, id, scope),
   }
+  if (info !== undefined) record.info = { ...info }
+  return record
 }

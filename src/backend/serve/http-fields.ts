@@ -2,8 +2,10 @@
 // fetch handler: how the id and token are read from a request, and the response and CORS headers.
 import { PROOF_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM, WIRE_CONTENT_TYPE } from '../../shared/protocol.js'
 
-/** Methods an image route answers. */
+/** Methods `{route}/{id}` answers. */
 export const ALLOWED_METHODS = 'GET, OPTIONS'
+/** Methods `{route}` itself answers: POST is the batch request. */
+export const ROUTE_METHODS = 'GET, POST, OPTIONS'
 
 /**
  * The image id from a raw path segment: %-decoded; malformed encoding stays raw (it is not a valid id
@@ -44,8 +46,9 @@ export function preflightHeaders(allowOrigin: string | undefined): Record<string
   if (!allowOrigin) return {}
   return {
     ...corsHeaders(allowOrigin),
-    'access-control-allow-methods': ALLOWED_METHODS,
-    'access-control-allow-headers': `${PROOF_HEADER}, ${TOKEN_HEADER}`,
+    // POST and content-type for the batch request, whose JSON body makes the browser preflight it.
+    'access-control-allow-methods': ROUTE_METHODS,
+    'access-control-allow-headers': `${PROOF_HEADER}, ${TOKEN_HEADER}, content-type`,
     'access-control-max-age': '600',
   }
 }

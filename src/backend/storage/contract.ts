@@ -4,7 +4,11 @@
 // - tokens: assigned by the adapter inside the same transaction, strictly increasing per image
 //   (max(previous + 1, now)), ≤ 2^53−1, even with many processes writing (order them in the database);
 // - concurrent replaces of one id serialise;
-// - no partial state after a failed or crashed write.
+// - no partial state after a failed or crashed write;
+// - `info` is stored with its version (same row, same statement) and read back with it; a version
+//   written without it (pixstore 3.2.1 data, rows from before the column) reads back without it.
+
+import type { ImageInfo } from '../../types/index.js'
 
 /** One stored image version, as the service hands it in (the key is wrapped at rest). */
 export interface ImageVersionInput {
@@ -16,6 +20,11 @@ export interface ImageVersionInput {
   tag: Uint8Array
   /** Ciphertext without the GCM tag. */
   ciphertext: Uint8Array
+  /**
+   * Media facts of the image (plaintext: sizes, MIME type, a blurred placeholder). Absent: the
+   * version has none, and `get`/`getHead` return it without the key.
+   */
+  info?: ImageInfo
 }
 
 /** A stored image version with the token the adapter assigned to it. */

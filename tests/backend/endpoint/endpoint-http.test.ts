@@ -156,7 +156,7 @@ describe('built-in endpoint HTTP behaviour', () => {
           if (q.token !== null) lines.push(`x-pixstore-token: ${q.token}`)
           const text = await raw(lines.join('\r\n') + '\r\n\r\n')
           const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1])
-          expect([200, 204, 400, 404, 405], text.slice(0, 80)).toContain(status)
+          expect([200, 204, 400, 404, 405, 413, 415], text.slice(0, 80)).toContain(status)
           if (status === 200 && q.method === 'GET') {
             const body = Buffer.from(text.slice(text.indexOf('\r\n\r\n') + 4), 'latin1')
             expect(body[0]).toBeLessThanOrEqual(WireState.InternalError)

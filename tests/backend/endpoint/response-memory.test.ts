@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleBackend } from '../../helpers/backend-bundle.js'
 import { makeTempDir, removeDir, TEST_SECRET } from '../../helpers/backend-fixture.js'
 // @ts-expect-error plain .mjs module without types
 import { pngOfSize } from '../../../bench/lib/bench-bytes.mjs'
@@ -17,6 +18,8 @@ import { pngOfSize } from '../../../bench/lib/bench-bytes.mjs'
 const MiB = 1024 * 1024
 const CLIENTS = 20
 const TIMEOUT_MS = 1_500
+const BATCH_CLIENTS = 4
+const BATCH_ITEMS = 16
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 let bundle: string
@@ -43,25 +46,6 @@ const rss = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage
 process.on('message', (m) => { if (m === 'rss') process.send({ rss: rss() }) })
 process.send({ ready: true, endpointPort: endpoint.port, fetchPort: fetchServer.address().port, large, small, rss: rss() })
 `
-
-// One bundle for the backend and the fetch adapter, so both share one backend instance.
-async function bundleBackendAndFetch(outfile: string): Promise<void> {
-  const { build } = await import('esbuild')
-  await build({
-    stdin: {
-      contents: "export * from './src/backend/index.ts'\nexport { createPixstoreFetchHandler } from './src/backend/adapters/fetch.ts'",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  })
-}
 
 interface Ready {
   endpointPort: number
@@ -121,8 +105,16 @@ interface Clients {
   kill(): void
 }
 
-function nonReadingClients(port: number, record: { id: string; statelessProof: string }, n: number): Promise<Clients> {
-  const request = `GET /pixstore-image/${record.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-pixstore-proof: ${record.statelessProof}\r\n\r\n`
+const getRequest = (record: { id: string; statelessProof: string }) =>
+  `GET /pixstore-image/${record.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-pixstore-proof: ${record.statelessProof}\r\n\r\n`
+
+/** A batch request naming `record` `items` times. */
+function batchRequest(record: { id: string; statelessProof: string }, items: number): string {
+  const body = JSON.stringify({ v: 1, items: Array(items).fill({ id: record.id, token: null, proof: record.statelessProof }) })
+  return `POST /pixstore-image HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+}
+
+function nonReadingClients(port: number, record: { id: string; statelessProof: string }, n: number, request = getRequest(record)): Promise<Clients> {
   const py = spawn('python3', ['-c', PY_CLIENTS, String(port), String(n), request], { stdio: ['pipe', 'pipe', 'inherit'] })
   let out = ''
   const lines: ((line: string) => void)[] = []
@@ -160,8 +152,7 @@ beforeAll(async () => {
   dir = await makeTempDir('memory')
   const cacheDir = join(root, 'node_modules', '.cache', 'pixstore-tests')
   mkdirSync(cacheDir, { recursive: true })
-  bundle = join(cacheDir, `memory-backend-${randomUUID()}.mjs`)
-  await bundleBackendAndFetch(bundle)
+  bundle = await bundleBackend({ withAdapters: true })
   script = join(cacheDir, `memory-child-${randomUUID()}.mjs`)
   await writeFile(script, childSource(bundle))
   await writeFile(join(dir, 'large.png'), await pngOfSize(20 * MiB))
@@ -211,6 +202,37 @@ describe('responses to clients that never read', () => {
     try {
       const growth = (await peakRss(8)) - before
       // Today's bug: header and ciphertext joined into a new 10 MiB buffer per response.
+      expect(growth).toBeLessThan(10 * MiB + 32 * MiB)
+    } finally {
+      clients.kill()
+    }
+  }, 60_000)
+
+  // A batch naming one image N times writes that image's one buffer N times: a batch of 16 items of
+  // the 20 MiB image is a 320 MiB answer that must cost about one image, whatever the client count.
+  it(`built-in endpoint: ${BATCH_CLIENTS} non-reading clients of a ${BATCH_ITEMS}-item batch of the 20 MiB image grow RSS by about one image, and are dropped`, async () => {
+    const before = await childRss()
+    const clients = await nonReadingClients(ready.endpointPort, ready.large, BATCH_CLIENTS, batchRequest(ready.large, BATCH_ITEMS))
+    try {
+      const growth = (await peakRss(8)) - before
+      expect(growth).toBeLessThan(20 * MiB + 32 * MiB)
+      await new Promise((r) => setTimeout(r, TIMEOUT_MS + 500))
+      const received = await clients.drain()
+      expect(received).toHaveLength(BATCH_CLIENTS)
+      for (const n of received) {
+        expect(n).toBeGreaterThanOrEqual(0)
+        expect(n).toBeLessThan(BATCH_ITEMS * 20 * MiB)
+      }
+    } finally {
+      clients.kill()
+    }
+  }, 60_000)
+
+  it(`fetch adapter: ${BATCH_CLIENTS} non-reading clients of a ${BATCH_ITEMS}-item batch of the cached 10 MiB image grow RSS by far less than one copy per item`, async () => {
+    const before = await childRss()
+    const clients = await nonReadingClients(ready.fetchPort, ready.small, BATCH_CLIENTS, batchRequest(ready.small, BATCH_ITEMS))
+    try {
+      const growth = (await peakRss(8)) - before
       expect(growth).toBeLessThan(10 * MiB + 32 * MiB)
     } finally {
       clients.kill()

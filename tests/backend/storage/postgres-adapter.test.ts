@@ -102,7 +102,7 @@ describe('PostgreSQL adapter', () => {
         [store.schema],
       )
       expect(Object.fromEntries(rows.map((r) => [r.column_name, r.data_type]))).toEqual({
-        id: 'text', token: 'bigint', key_id: 'text', wrapped_key: 'bytea', iv: 'bytea', tag: 'bytea', ciphertext: 'bytea',
+        id: 'text', token: 'bigint', key_id: 'text', wrapped_key: 'bytea', iv: 'bytea', tag: 'bytea', ciphertext: 'bytea', info: 'text',
       })
     } finally {
       await a.close()

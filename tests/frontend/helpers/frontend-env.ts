@@ -1,7 +1,7 @@
 // Each test gets its own IndexedDB database (fake-indexeddb) and a fresh frontend instance.
 import 'fake-indexeddb/auto'
-// @ts-expect-error demo/sample-images.mjs is plain JS with JSDoc types, outside the TS program
-import * as samples from '../../../demo/sample-images.mjs'
+// @ts-expect-error scripts/lib/sample-images.mjs is plain JS with JSDoc types, outside the TS program
+import * as samples from '../../../scripts/lib/sample-images.mjs'
 import { initPixstoreFrontend } from '../../../src/frontend/index.js'
 import type { PixstoreFrontendConfig } from '../../../src/frontend/config.js'
 import { setErrorHandlingMode } from '../../../src/shared/error-handling.js'

@@ -8,9 +8,10 @@ import pg from 'pg'
 import { PixstoreError } from '../../../shared/errors.js'
 import type { ImageVersionInput, StorageAdapter, StoredImageHead } from '../contract.js'
 import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
+import { infoFromColumn, infoToColumn } from '../image-info-column.js'
 import { distinctKeyIdsSql } from '../key-ids.js'
 import { isConnectionFailure, sqlStateOf, toStorageError } from './postgres-errors.js'
-import { quoteSchema, SCHEMA_LOCK_KEY, schemaStatements, TABLE_NAME } from './postgres-schema.js'
+import { addInfoColumnStatement, quoteSchema, SCHEMA_LOCK_KEY, schemaStatements, TABLE_NAME } from './postgres-schema.js'
 
 /** Options of {@link createPostgresAdapter}. */
 export interface PostgresAdapterOptions {
@@ -108,6 +109,11 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
       // without it could not start against a schema an administrator made: look first.
       const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schemaName])
       for (const sql of schemaStatements(quotedSchema, found.rowCount === 0)) await client.query(sql)
+      const info = await client.query(
+        'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
+        [schemaName, TABLE_NAME, 'info'],
+      )
+      if (info.rowCount === 0) await client.query(addInfoColumnStatement(quotedSchema))
       await client.query('COMMIT')
     } catch (error) {
       failed = error
@@ -161,11 +167,12 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
 
     async insert(id, version, now) {
       const token = Math.max(1, checkWrite(id, version, now))
+      const info = infoToColumn(version.info)
       const result = await run(
         'insert',
-        `INSERT INTO ${table} (id, token, key_id, wrapped_key, iv, tag, ciphertext)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING token`,
-        [id, token, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext)],
+        `INSERT INTO ${table} (id, token, key_id, wrapped_key, iv, tag, ciphertext, info)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING token`,
+        [id, token, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext), info],
       )
       const row = result.rows[0] as { token: string } | undefined
       if (!row) throw new PixstoreError('STORAGE_ERROR', 'an image with this id already exists; nothing was stored')
@@ -174,13 +181,14 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
 
     async replace(id, version, now) {
       const floor = checkWrite(id, version, now)
+      const info = infoToColumn(version.info)
       let result: pg.QueryResult
       try {
         result = await run(
           'replace',
-          `UPDATE ${table} SET token = GREATEST(token + 1, $2::bigint), key_id = $3, wrapped_key = $4, iv = $5, tag = $6, ciphertext = $7
+          `UPDATE ${table} SET token = GREATEST(token + 1, $2::bigint), key_id = $3, wrapped_key = $4, iv = $5, tag = $6, ciphertext = $7, info = $8
            WHERE id = $1 RETURNING token`,
-          [id, floor, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext)],
+          [id, floor, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext), info],
         )
       } catch (error) {
         // The table's CHECK refuses a token above 2^53−1; the statement then changed nothing.
@@ -196,14 +204,14 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
 
     async get(id) {
       checkId(id)
-      const result = await read('get', `SELECT id, token, key_id, wrapped_key, iv, tag, ciphertext FROM ${table} WHERE id = $1`, [id])
+      const result = await read('get', `SELECT id, token, key_id, wrapped_key, iv, tag, ciphertext, info FROM ${table} WHERE id = $1`, [id])
       const row = result.rows[0] as Row | undefined
       return row ? { ...toHead(row), ciphertext: ownBytes(row.ciphertext) } : null
     },
 
     async getHead(id) {
       checkId(id)
-      const result = await read('getHead', `SELECT id, token, key_id, wrapped_key, iv, tag FROM ${table} WHERE id = $1`, [id])
+      const result = await read('getHead', `SELECT id, token, key_id, wrapped_key, iv, tag, info FROM ${table} WHERE id = $1`, [id])
       const row = result.rows[0] as Row | undefined
       return row ? toHead(row) : null
     },
@@ -239,7 +247,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
       for (;;) {
         const page = await read(
           'rewrapKeys',
-          `SELECT id, token, key_id, wrapped_key, iv, tag FROM ${table} WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT 200`,
+          `SELECT id, token, key_id, wrapped_key, iv, tag, info FROM ${table} WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT 200`,
           [currentKeyId, after],
         )
         for (const row of page.rows as Row[]) {
@@ -267,10 +275,11 @@ interface Row {
   iv: Buffer
   tag: Buffer
   ciphertext: Buffer
+  info: string | null
 }
 
 function toHead(row: Row): StoredImageHead {
-  return { id: row.id, token: toToken(row.token), keyId: row.key_id, wrappedKey: ownBytes(row.wrapped_key), iv: ownBytes(row.iv), tag: ownBytes(row.tag) }
+  return { id: row.id, token: toToken(row.token), keyId: row.key_id, wrappedKey: ownBytes(row.wrapped_key), iv: ownBytes(row.iv), tag: ownBytes(row.tag), ...infoFromColumn(row.info) }
 }
 
 // BIGINT arrives as a decimal string; the CHECK keeps it ≤ 2^53−1, verified again here so a

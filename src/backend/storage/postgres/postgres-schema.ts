@@ -43,11 +43,26 @@ export function schemaStatements(quotedSchema: string, createSchema: boolean): s
       wrapped_key BYTEA  NOT NULL,
       iv          BYTEA  NOT NULL,
       tag         BYTEA  NOT NULL,
-      ciphertext  BYTEA  NOT NULL
+      ciphertext  BYTEA  NOT NULL,
+      info        TEXT
     )`,
     // rewrapKeys scans by key id after a rotation; without the index that is a full scan of blobs' table.
     `CREATE INDEX IF NOT EXISTS ${TABLE_NAME}_key_id_idx ON ${table} (key_id)`,
   ]
+}
+
+/**
+ * Adds the `info` column (media facts, JSON text) to a table created before it existed. Run only when
+ * the column is missing: ALTER TABLE needs the table's owner even when IF NOT EXISTS makes it a no-op,
+ * and the application role may not own a table an administrator created.
+ *
+ * @example
+ * ```ts
+ * if (!(await hasInfoColumn())) await client.query(addInfoColumnStatement('"public"'))
+ * ```
+ */
+export function addInfoColumnStatement(quotedSchema: string): string {
+  return `ALTER TABLE ${quotedSchema}.${TABLE_NAME} ADD COLUMN IF NOT EXISTS info TEXT`
 }
 
 /** Arbitrary fixed advisory-lock key ("pixs" in ASCII) shared by every Pixstore instance. */

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import { PixstoreError } from '../../../shared/errors.js'
 import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
 import type { ImageVersionInput, StorageAdapter, StoredImage, StoredImageHead } from '../contract.js'
+import { infoFromColumn, infoToColumn } from '../image-info-column.js'
 import { distinctKeyIdsSql } from '../key-ids.js'
 
 /** Options of {@link createSqliteAdapter}. */
@@ -36,6 +37,7 @@ interface Row {
   iv: Uint8Array
   tag: Uint8Array
   ciphertext: Uint8Array
+  info: string | null
 }
 
 const SCHEMA = `
@@ -46,10 +48,20 @@ CREATE TABLE IF NOT EXISTS pixstore_images (
   wrapped_key BLOB NOT NULL,
   iv          BLOB NOT NULL,
   tag         BLOB NOT NULL,
-  ciphertext  BLOB NOT NULL
+  ciphertext  BLOB NOT NULL,
+  info        TEXT
 );
 -- Lets keyIds() (run at every init) read one index entry per distinct key id instead of every row.
 CREATE INDEX IF NOT EXISTS pixstore_images_key_id_idx ON pixstore_images (key_id)`
+
+// Tables created before media facts lack the info column. Check and add under the write lock, so two
+// processes opening one old file at once do not both try to add it.
+function addMissingColumns(d: Database.Database): void {
+  d.transaction(() => {
+    const columns = d.prepare<[], { name: string }>('PRAGMA table_info(pixstore_images)').all()
+    if (!columns.some((c) => c.name === 'info')) d.exec('ALTER TABLE pixstore_images ADD COLUMN info TEXT')
+  }).immediate()
+}
 
 // The code of a SQLite or fs error (SQLITE_BUSY, SQLITE_FULL, EACCES, ...): what an operator needs to
 // know why, without the message text, which may hold a path or SQL.
@@ -72,6 +84,7 @@ function toImage(row: Row): StoredImage {
     iv: row.iv,
     tag: row.tag,
     ciphertext: row.ciphertext,
+    ...infoFromColumn(row.info),
   }
 }
 
@@ -132,36 +145,38 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
   function prepare(d: Database.Database) {
     const selectToken = d.prepare<[string], { token: number }>('SELECT token FROM pixstore_images WHERE id = ?')
     const insertRow = d.prepare(
-      'INSERT INTO pixstore_images (id, token, key_id, wrapped_key, iv, tag, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO pixstore_images (id, token, key_id, wrapped_key, iv, tag, ciphertext, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )
     const updateRow = d.prepare(
-      'UPDATE pixstore_images SET token = ?, key_id = ?, wrapped_key = ?, iv = ?, tag = ?, ciphertext = ? WHERE id = ?',
+      'UPDATE pixstore_images SET token = ?, key_id = ?, wrapped_key = ?, iv = ?, tag = ?, ciphertext = ?, info = ? WHERE id = ?',
     )
     const rewrapRow = d.prepare('UPDATE pixstore_images SET key_id = ?, wrapped_key = ? WHERE id = ? AND token = ?')
     // IMMEDIATE takes the write lock before reading the previous token, so two processes cannot both
     // read token N and both write N+1.
     const replaceTx = d.transaction((id: string, v: ImageVersionInput, now: number): number | null => {
+      const info = infoToColumn(v.info)
       const prev = selectToken.get(id)
       if (!prev) return null
       const token = Math.max(prev.token + 1, Math.floor(now))
       if (token > Number.MAX_SAFE_INTEGER) throw new PixstoreError('STORAGE_ERROR', 'token would exceed 2^53-1')
-      updateRow.run(token, v.keyId, v.wrappedKey, v.iv, v.tag, v.ciphertext, id)
+      updateRow.run(token, v.keyId, v.wrappedKey, v.iv, v.tag, v.ciphertext, info, id)
       return token
     })
     const insertTx = d.transaction((id: string, v: ImageVersionInput, now: number): number => {
+      const info = infoToColumn(v.info)
       if (selectToken.get(id)) throw new PixstoreError('STORAGE_ERROR', 'an image with this id already exists')
       const token = Math.max(1, Math.floor(now))
-      insertRow.run(id, token, v.keyId, v.wrappedKey, v.iv, v.tag, v.ciphertext)
+      insertRow.run(id, token, v.keyId, v.wrappedKey, v.iv, v.tag, v.ciphertext, info)
       return token
     })
     return {
       selectToken,
       selectRow: d.prepare<[string], Row>('SELECT * FROM pixstore_images WHERE id = ?'),
       selectHead: d.prepare<[string], Omit<Row, 'ciphertext'>>(
-        'SELECT id, token, key_id, wrapped_key, iv, tag FROM pixstore_images WHERE id = ?',
+        'SELECT id, token, key_id, wrapped_key, iv, tag, info FROM pixstore_images WHERE id = ?',
       ),
       selectStale: d.prepare<[string], Omit<Row, 'ciphertext'>>(
-        'SELECT id, token, key_id, wrapped_key, iv, tag FROM pixstore_images WHERE key_id <> ?',
+        'SELECT id, token, key_id, wrapped_key, iv, tag, info FROM pixstore_images WHERE key_id <> ?',
       ),
       deleteRow: d.prepare('DELETE FROM pixstore_images WHERE id = ?'),
       keyIds: d.prepare<[], string>(distinctKeyIdsSql('pixstore_images')).pluck(),
@@ -195,6 +210,7 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
     wrappedKey: r.wrapped_key,
     iv: r.iv,
     tag: r.tag,
+    ...infoFromColumn(r.info),
   })
 
   return {
@@ -207,6 +223,7 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
         d.pragma('journal_mode = WAL')
         d.pragma(`synchronous = ${synchronous.toUpperCase()}`)
         d.exec(SCHEMA)
+        addMissingColumns(d)
         stmts = prepare(d)
         db = d
       } catch (e) {

@@ -45,16 +45,16 @@ function crc32(bytes) {
 /** @param {number[]} parts */
 const u32be = (n) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]
 
-/** @param {string} type @param {Uint8Array} data */
-function pngChunk(type, data) {
+/** One PNG chunk: length, type, data, CRC. Also used by the benches' PNG builders. @param {string} type @param {Uint8Array} data */
+export function pngChunk(type, data) {
   const typed = new Uint8Array(4 + data.length)
   for (let i = 0; i < 4; i++) typed[i] = type.charCodeAt(i)
   typed.set(data, 4)
   return concat([new Uint8Array(u32be(data.length)), typed, new Uint8Array(u32be(crc32(typed)))])
 }
 
-/** @param {Uint8Array[]} parts */
-function concat(parts) {
+/** The parts joined into one buffer. @param {Uint8Array[]} parts */
+export function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let o = 0
   for (const p of parts) {
@@ -320,7 +320,7 @@ const GENERATORS = { png, gif, jpg: jpeg, webp, avif }
  *
  * @example
  * ```js
- * import { generateImage } from './demo/sample-images.mjs'
+ * import { generateImage } from './scripts/lib/sample-images.mjs'
  * const bytes = generateImage('png', { width: 64, height: 48, seed: 1 }) // a real, decodable PNG
  * ```
  * @param {SampleFormat} format

@@ -1,0 +1,116 @@
+// Ingest benchmark (issue "An image store, not a blob store"): saveImage of a ~12 MP JPEG carrying
+// GPS EXIF, XMP and an ICC profile, end to end (sniff, header limits, lossless strip, ThumbHash
+// decode, seal, SQLite store), against the floor of what `info` needs: sharp metadata() plus one
+// 100×100 resize to raw pixels. Also the ingest step alone (no seal, no store). Time in this process;
+// peak RSS in a fresh child per contender, so one contender's high-water mark does not hide another's.
+// Variants (encrypted resized versions) are a later task and not measured here.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Bench } from 'tinybench'
+import sharp from 'sharp'
+
+const backendUrl = new URL('../../dist/backend/index.js', import.meta.url)
+const ingestUrl = new URL('../../dist/backend/images/ingest-image.js', import.meta.url)
+const configUrl = new URL('../../dist/backend/config/backend-config.js', import.meta.url)
+const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
+
+function photoPixels(width, height) {
+  const raw = Buffer.alloc(width * height * 3)
+  let x = 12345
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let c = 0; c < width; c++) {
+      x = (x * 1103515245 + 12345) >>> 0
+      const n = (x >>> 27) - 16
+      raw[i++] = ((c * 255) / width + n) & 255
+      raw[i++] = ((y * 255) / height + n) & 255
+      raw[i++] = (((c + y) * 127) / (width + height) + 64 + n) & 255
+    }
+  }
+  return raw
+}
+
+async function sampleJpeg() {
+  return new Uint8Array(
+    await sharp(photoPixels(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } })
+      .withIccProfile('p3')
+      .withExif({ IFD2: { BodySerialNumber: 'SERIAL-BENCH-1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2964/100' } })
+      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  )
+}
+
+const floor = (bytes) => Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])
+
+// One contender, alone in a fresh process: N runs, then its peak RSS (resourceUsage.maxRSS is KiB).
+const CHILD = `
+import { readFileSync } from 'node:fs'
+const [kind, file, dataDir, n] = process.argv.slice(1)
+const bytes = new Uint8Array(readFileSync(file))
+const sharp = (await import('sharp')).default
+const b = await import(${JSON.stringify(backendUrl.href)})
+await b.initPixstoreBackend({ dataDir, secret: ${JSON.stringify(SECRET)}, defaultEndpointEnabled: false, errorHandlingMode: 'throw' })
+const base = process.resourceUsage().maxRSS
+for (let i = 0; i < Number(n); i++) {
+  if (kind === 'ours') await b.saveImage(bytes)
+  else await Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])
+}
+await b.closePixstoreBackend()
+process.stdout.write(JSON.stringify({ baseKiB: base, peakKiB: process.resourceUsage().maxRSS }))
+`
+
+function peakRss(kind, file, dataDir, n) {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, kind, file, dataDir, String(n)], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`rss child ${kind} failed: ${r.stderr}`)
+  const { baseKiB, peakKiB } = JSON.parse(r.stdout)
+  return { baseMiB: baseKiB / 1024, peakMiB: peakKiB / 1024 }
+}
+
+export async function run() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-bench-ingest-'))
+  try {
+    const b = await import(backendUrl.href)
+    const { ingestImage } = await import(ingestUrl.href)
+    const { resolveBackendConfig } = await import(configUrl.href)
+    const config = resolveBackendConfig({})
+    const jpeg = await sampleJpeg()
+    const file = path.join(dir, 'input.jpg')
+    writeFileSync(file, jpeg)
+    await b.initPixstoreBackend({ dataDir: path.join(dir, 'time'), secret: SECRET, defaultEndpointEnabled: false, errorHandlingMode: 'throw' })
+    const record = await b.saveImage(jpeg)
+    if (record.info.width !== 3000 || record.info.height !== 4000) throw new Error('unexpected info: ' + JSON.stringify(record.info))
+
+    const bench = new Bench({ time: 2000, warmupTime: 200, iterations: 8, warmupIterations: 2, retainSamples: false })
+    bench.add('ours: saveImage (strip + info + thumbhash + seal + store)', () => b.saveImage(jpeg))
+    bench.add('ours: ingest only (strip + info + thumbhash)', () => ingestImage(jpeg, config))
+    bench.add('sharp floor: metadata() + 100×100 resize', () => floor(jpeg))
+    await bench.run()
+    await b.closePixstoreBackend()
+    const results = {}
+    for (const task of bench.tasks) {
+      const r = task.result
+      if (!r || r.state !== 'completed') throw new Error(`task ${task.name} did not complete: ${r?.state} ${r?.error ?? ''}`)
+      results[task.name] = { p50Ms: r.latency.p50, meanMs: r.latency.mean, samples: r.latency.samplesCount }
+    }
+    const [ours, ingestOnly, sharpFloor] = Object.values(results)
+    const rss = {
+      ours: peakRss('ours', file, path.join(dir, 'rss-ours'), 5),
+      floor: peakRss('floor', file, path.join(dir, 'rss-floor'), 5),
+    }
+    console.log(`\ningest: ${(jpeg.length / 2 ** 20).toFixed(2)} MiB JPEG 4000x3000 (orientation 6, GPS, XMP, ICC), median per image`)
+    for (const [name, r] of Object.entries(results)) console.log(`  ${name}: ${r.p50Ms.toFixed(1)} ms (${r.samples} samples)`)
+    const notes = [
+      `saveImage / sharp floor: ${(ours.p50Ms / sharpFloor.p50Ms).toFixed(2)}x; ingest only / floor: ${(ingestOnly.p50Ms / sharpFloor.p50Ms).toFixed(2)}x`,
+      `peak RSS over 5 images in a fresh process: ours ${rss.ours.peakMiB.toFixed(0)} MiB (after init ${rss.ours.baseMiB.toFixed(0)}), sharp floor ${rss.floor.peakMiB.toFixed(0)} MiB (after init ${rss.floor.baseMiB.toFixed(0)})`,
+      'the sharp floor is what info needs at least (header facts + one decode to 100×100); ours adds the sniff, the lossless strip, the ThumbHash, AES-GCM sealing and a synchronous=full SQLite write',
+      'variants (resized encrypted versions) are a later task: not measured',
+    ]
+    for (const note of notes) console.log(note)
+    return { name: 'ingest', rows: [{ input: 'JPEG 4000x3000', bytes: jpeg.length, results, rss }], notes }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
