@@ -13,8 +13,8 @@ import { customEndpointHelper, saveImage } from '../../src/backend/index.js'
 import { encodeBatch } from '../../src/codec/index.js'
 import { PROOF_HEADER, TOKEN_HEADER } from '../../src/shared/protocol.js'
 import type { ImageRecord } from '../../src/types/index.js'
-// @ts-expect-error demo/sample-images.mjs is plain JS
-import * as samples from '../../demo/sample-images.mjs'
+// @ts-expect-error scripts/lib/sample-images.mjs is plain JS
+import * as samples from '../../scripts/lib/sample-images.mjs'
 import { startRealBackend, type RealBackend } from '../frontend/helpers/real-backend.js'
 import { launchChromium } from './launch-chromium.js'
 
