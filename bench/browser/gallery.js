@@ -27,7 +27,7 @@ const median = (xs) => {
 function imageResponses() {
   return performance
     .getEntriesByType('resource')
-    .filter((e) => /\/(img|pixstore-image)\//.test(new URL(e.name).pathname))
+    .filter((e) => /\/(img|pixstore-image)(\/|$)/.test(new URL(e.name).pathname))
 }
 
 /** One gallery render into `container`; times are performance.now() values. */

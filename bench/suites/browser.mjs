@@ -94,9 +94,9 @@ async function startServer({ sets, ids, bundles, backend }) {
       res.writeHead(status, { 'content-type': type, 'content-length': body.length, ...headers })
       res.end(body)
     }
-    if (p.startsWith(`${ROUTE}/`)) {
+    if (p === ROUTE || p.startsWith(`${ROUTE}/`)) {
       counts.wire++
-      req.url = req.url.slice(ROUTE.length)
+      req.url = req.url.slice(ROUTE.length) || '/'
       return middleware(req, res)
     }
     const img = p.match(/^\/img\/(\w+)\/(\d+)\.png$/)
