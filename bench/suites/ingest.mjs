@@ -45,7 +45,9 @@ async function sampleJpeg() {
 
 const floor = (bytes) => Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])
 
-// One contender, alone in a fresh process: N runs, then its peak RSS (resourceUsage.maxRSS is KiB).
+// One contender, alone in a fresh process: N runs, then its peak RSS. Sampled (every 2 ms and after
+// each run) rather than read from resourceUsage().maxRSS: Linux keeps a spawned child's high-water mark
+// from the fork, so maxRSS reported this bench process's own peak for both contenders.
 const CHILD = `
 import { readFileSync } from 'node:fs'
 const [kind, file, dataDir, n] = process.argv.slice(1)
@@ -53,13 +55,18 @@ const bytes = new Uint8Array(readFileSync(file))
 const sharp = (await import('sharp')).default
 const b = await import(${JSON.stringify(backendUrl.href)})
 await b.initPixstoreBackend({ dataDir, secret: ${JSON.stringify(SECRET)}, defaultEndpointEnabled: false, errorHandlingMode: 'throw' })
-const base = process.resourceUsage().maxRSS
+const base = process.memoryUsage().rss
+let peak = base
+const sample = () => { peak = Math.max(peak, process.memoryUsage().rss) }
+const timer = setInterval(sample, 2)
 for (let i = 0; i < Number(n); i++) {
   if (kind === 'ours') await b.saveImage(bytes)
   else await Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])
+  sample()
 }
+clearInterval(timer)
 await b.closePixstoreBackend()
-process.stdout.write(JSON.stringify({ baseKiB: base, peakKiB: process.resourceUsage().maxRSS }))
+process.stdout.write(JSON.stringify({ baseKiB: base / 1024, peakKiB: peak / 1024 }))
 `
 
 function peakRss(kind, file, dataDir, n) {
