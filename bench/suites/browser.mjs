@@ -23,7 +23,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { noisyPng } from '../lib/bench-bytes.mjs'
-import { launchFreshChromium } from '../lib/chromium.mjs'
+import { launchFreshChromium } from '../../scripts/lib/chromium.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const browserDir = path.join(root, 'bench/browser')
@@ -342,7 +342,7 @@ let chromiumVersion = 'unknown'
 const CHROMIUM_VERSION = () => chromiumVersion
 try {
   const { execFileSync } = await import('node:child_process')
-  const { CHROMIUM_PATH } = await import('../lib/chromium.mjs')
+  const { CHROMIUM_PATH } = await import('../../scripts/lib/chromium.mjs')
   chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
 } catch {}
 

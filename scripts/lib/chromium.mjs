@@ -1,7 +1,8 @@
-// Debian's Chromium through playwright-core for the browser bench, launched exactly as the browser
-// tests do (tests/browser/launch-chromium.ts: same executable, same args; that file is TypeScript,
-// which plain `node` cannot import, hence this twin). Each launch gets its own user-data-dir, so a
-// launch is a cold browser: empty HTTP cache, empty IndexedDB.
+// Debian's Chromium (/usr/bin/chromium, installed by scripts/test-env/ensure-chromium.sh) through
+// playwright-core, for the browser tests (tests/browser/launch-chromium.ts types it) and the browser
+// bench: headless, nothing that phones home, and a fresh user-data-dir per launch, so a launch is a
+// cold browser (empty HTTP cache, empty IndexedDB) and nothing leaks between runs. Plain JS so that
+// `node bench/run.mjs` can import it too.
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -23,21 +24,23 @@ export const CHROMIUM_ARGS = [
 ]
 
 /**
- * A headless persistent context on a fresh profile. Always `await close()` (in a finally block).
+ * A persistent context on a fresh profile, with the page's console lines and errors collected in
+ * `logs`. Always `await close()` (in a finally block).
  *
  * @example
  * ```js
  * const browser = await launchFreshChromium()
  * try { await browser.page.goto(url) } finally { await browser.close() }
  * ```
+ * @param {{ headless?: boolean }} [options]
  */
-export async function launchFreshChromium() {
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-bench-chromium-'))
+export async function launchFreshChromium(options = {}) {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-chromium-'))
   let context
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
-      headless: true,
+      headless: options.headless ?? true,
       args: CHROMIUM_ARGS,
       timeout: 30_000,
     })
