@@ -112,8 +112,8 @@ describe('network coalescing', () => {
     const context = { signal: ca.signal } // one context object: one group
     const pa = getImage(a!, context)
     const pb = getImage(b!, context)
-    await new Promise((r) => setTimeout(r, 5))
-    expect(seen).toBeDefined()
+    // Wait for the batch to be in flight (a fixed delay was flaky with both cores busy).
+    await vi.waitFor(() => expect(seen).toBeDefined(), { timeout: 10_000, interval: 2 })
     ca.abort('gone')
     await expect(pa).rejects.toMatchObject({ code: 'FETCH_ABORTED' })
     await expect(pb).rejects.toMatchObject({ code: 'FETCH_ABORTED' })
