@@ -47,3 +47,20 @@ export async function noisyPng(width, height, seed) {
     pngChunk('IEND', new Uint8Array(0)),
   ])
 }
+
+/** Raw RGB pixels of a smooth scene with mild noise (`width` × `height` × 3 bytes): it compresses like a
+ * photo, not like flat colour or pure noise. Same size, same bytes. */
+export function photoPixels(width, height) {
+  const raw = Buffer.alloc(width * height * 3)
+  let x = 12345
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let c = 0; c < width; c++) {
+      x = (x * 1103515245 + 12345) >>> 0
+      const n = (x >>> 27) - 16
+      raw[i++] = ((c * 255) / width + n) & 255
+      raw[i++] = ((y * 255) / height + n) & 255
+      raw[i++] = (((c + y) * 127) / (width + height) + 64 + n) & 255
+    }
+  }
+  return raw
+}

@@ -7,26 +7,12 @@
 import { Bench } from 'tinybench'
 import sharp from 'sharp'
 import { imageSize } from 'image-size'
+import { photoPixels } from '../lib/bench-bytes.mjs'
 
 const mediaUrl = new URL('../../dist/media/index.js', import.meta.url)
 const TIME_MS = 400
 const WARMUP_MS = 100
 
-function photoPixels(width, height) {
-  // A smooth scene with mild noise: compresses like a photo, not like flat colour or pure noise.
-  const raw = Buffer.alloc(width * height * 3)
-  let x = 12345
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let c = 0; c < width; c++) {
-      x = (x * 1103515245 + 12345) >>> 0
-      const n = (x >>> 27) - 16
-      raw[i++] = ((c * 255) / width + n) & 255
-      raw[i++] = ((y * 255) / height + n) & 255
-      raw[i++] = (((c + y) * 127) / (width + height) + 64 + n) & 255
-    }
-  }
-  return raw
-}
 
 function tagged(raw, width, height) {
   return sharp(raw, { raw: { width, height, channels: 3 } })

@@ -1,4 +1,4 @@
-// Ingest benchmark (issue "An image store, not a blob store"): saveImage of a ~12 MP JPEG carrying
+// Ingest benchmark: saveImage of a ~12 MP JPEG carrying
 // GPS EXIF, XMP and an ICC profile, end to end (sniff, header limits, lossless strip, ThumbHash
 // decode, seal, SQLite store), against the floor of what `info` needs: sharp metadata() plus one
 // 100×100 resize to raw pixels. Also the ingest step alone (no seal, no store). Time in this process;
@@ -10,26 +10,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { Bench } from 'tinybench'
 import sharp from 'sharp'
+import { photoPixels } from '../lib/bench-bytes.mjs'
 
 const backendUrl = new URL('../../dist/backend/index.js', import.meta.url)
 const ingestUrl = new URL('../../dist/backend/images/ingest-image.js', import.meta.url)
 const configUrl = new URL('../../dist/backend/config/backend-config.js', import.meta.url)
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
 
-function photoPixels(width, height) {
-  const raw = Buffer.alloc(width * height * 3)
-  let x = 12345
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let c = 0; c < width; c++) {
-      x = (x * 1103515245 + 12345) >>> 0
-      const n = (x >>> 27) - 16
-      raw[i++] = ((c * 255) / width + n) & 255
-      raw[i++] = ((y * 255) / height + n) & 255
-      raw[i++] = (((c + y) * 127) / (width + height) + 64 + n) & 255
-    }
-  }
-  return raw
-}
 
 async function sampleJpeg() {
   return new Uint8Array(
