@@ -20,6 +20,7 @@ import { deriveSecretKeys } from '../../src/crypto/secret-keys.js'
 import { WireState, type ImageRecord } from '../../src/types/index.js'
 import { browserDecrypt, makeTempDir, OLD_SECRET, OTHER_SECRET, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
 import { generateImage } from '../helpers/sample-images.js'
+import { rejection } from '../helpers/rejection.js'
 
 let dir: string
 const cfg = (secret: string, previousSecrets: string[] = []) =>
@@ -40,14 +41,6 @@ function keyIdsInDb(): string[] {
   }
 }
 
-async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error & { code?: string }
-  }
-  throw new Error('expected a rejection')
-}
 
 async function readable(record: ImageRecord, image: Uint8Array): Promise<boolean> {
   const fresh = (await getImageRecord(record.id))!

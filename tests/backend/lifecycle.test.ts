@@ -19,6 +19,7 @@ import { DEFAULT_BACKEND_CONFIG, resolveBackendConfig } from '../../src/backend/
 import { initPixstoreFrontend } from '../../src/frontend/init-pixstore-frontend.js'
 import { makeTempDir, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
 import { generateImage } from '../helpers/sample-images.js'
+import { rejection } from '../helpers/rejection.js'
 
 let dir: string
 const savedSecret = process.env.PIXSTORE_SECRET
@@ -37,14 +38,6 @@ afterAll(async () => {
   await removeDir(dir)
 })
 
-async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error & { code?: string }
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('initPixstoreBackend failures', () => {
   it('a dataDir where the secret file cannot be created: coded error, no path in the message', async () => {

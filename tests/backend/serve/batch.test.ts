@@ -14,6 +14,7 @@ import { WireState } from '../../../src/types/index.js'
 import { makeTempDir, removeDir, startBackend, stopBackend } from '../../helpers/backend-fixture.js'
 import { generateImage } from '../../helpers/sample-images.js'
 import { makeMixedBatch, splitContainer, type MixedBatch } from './batch-wire.js'
+import { pixstoreRejection as rejection } from '../../helpers/rejection.js'
 
 let dir: string
 let state: BackendState
@@ -22,15 +23,6 @@ let big: ImageRecord
 
 const asServeItems = (m: MixedBatch): ServeBatchItem[] => m.items.map((i) => ({ id: i.id, token: i.token ?? undefined, proof: i.proof ?? undefined }))
 
-async function rejection(p: Promise<unknown>): Promise<PixstoreError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PixstoreError) return e
-    throw e
-  }
-  throw new Error('expected a rejection')
-}
 
 beforeAll(async () => {
   dir = await makeTempDir('batch-core')

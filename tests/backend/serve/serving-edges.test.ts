@@ -26,6 +26,7 @@ import { PixstoreError } from '../../../src/shared/errors.js'
 import { WireState } from '../../../src/types/index.js'
 import { makeTempDir, removeDir, startBackend, stopBackend, TEST_SECRET } from '../../helpers/backend-fixture.js'
 import { generateImage } from '../../helpers/sample-images.js'
+import { pixstoreRejection as rejection } from '../../helpers/rejection.js'
 
 let dir: string
 let record: ImageRecord
@@ -41,15 +42,6 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
   return { bytes: new Uint8Array(await res.arrayBuffer()), headers: res.headers }
 }
 
-async function rejection(p: Promise<unknown>): Promise<PixstoreError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PixstoreError) return e
-    throw e
-  }
-  throw new Error('expected a rejection')
-}
 
 /** A proof for `record` scoped to any value, signed with the test secret (as an attacker cannot). */
 async function proofScoped(scope: string): Promise<string> {

@@ -6,6 +6,7 @@ import type { ImageVersionInput, StorageAdapter } from '../../../src/backend/sto
 import { isPixstoreError } from '../../../src/shared/errors.js'
 import { adapterFactories, type TestStore } from './adapter-factories.js'
 import { fieldsOf, hex, makeVersion } from './versions.js'
+import { rejection } from '../../helpers/rejection.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
 /** Lets an event-loop turn pass, as a message between two processes always does. */
@@ -13,14 +14,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 let seq = 0
 const newId = (label = 'img') => `${label}-${++seq}-${Math.random().toString(36).slice(2, 8)}`
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name', (factory) => {
   let store: TestStore

@@ -8,6 +8,7 @@ import { createPostgresAdapter } from '../../../src/backend/storage/postgres/pos
 import { isPixstoreError, type PixstoreError } from '../../../src/shared/errors.js'
 import { postgresStore, uniqueSchema } from './adapter-factories.js'
 import { fieldsOf, makeVersion } from './versions.js'
+import { pixstoreRejection as rejection } from '../../helpers/rejection.js'
 
 const url = inject('databaseUrl')
 const SECRET = 'S3cret-Pa55_word'
@@ -17,15 +18,6 @@ const withPassword = (u: string, password: string) => {
   return parsed.toString()
 }
 
-async function rejection(promise: Promise<unknown>): Promise<PixstoreError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isPixstoreError(error)) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
-}
 
 /** Everything a log line could show of the error: message, stack, cause, own properties. */
 const everything = (error: unknown) => inspect(error, { depth: 5, showHidden: true })
