@@ -4,33 +4,18 @@ import 'fake-indexeddb/auto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getImageRecord, saveImage, updateImage } from '../../src/backend/index.js'
 import { makeTempDir, removeDir, startBackend, stopBackend } from '../helpers/backend-fixture.js'
+import { startPixstore3Frontend, type Pixstore3Frontend } from '../helpers/pixstore3-frontend.js'
 import { generateImage } from '../helpers/sample-images.js'
 
 let dir: string
 let url: URL
-// pixstore 3.2.1's frontend reads `window.crypto`.
-;(globalThis as any).window ??= globalThis
 
-type V3Frontend = {
-  initPixstoreFrontend(config: Record<string, unknown>): void
-  getImage(record: unknown): Promise<Blob | null>
-  deleteCachedImage(id: string): Promise<void>
-}
-let v3: V3Frontend
+let v3: Pixstore3Frontend
 
 beforeAll(async () => {
   dir = await makeTempDir('interop')
   url = new URL(await startBackend(dir))
-  // @ts-ignore -- the peer package ships JS without types for this path
-  v3 = (await import('pixstore-v3/frontend/index.js')) as V3Frontend
-  // Its published build hard-codes test settings: pass every value explicitly.
-  v3.initPixstoreFrontend({
-    defaultEndpointConnectHost: url.hostname,
-    defaultEndpointConnectPort: Number(url.port),
-    defaultEndpointRoute: url.pathname,
-    frontendDbName: `interop-${Date.now()}`,
-    errorHandlingMode: 'throw',
-  })
+  v3 = await startPixstore3Frontend(url, `interop-${Date.now()}`)
 })
 afterAll(async () => {
   await stopBackend()

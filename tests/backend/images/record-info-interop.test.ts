@@ -7,28 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getImageRecord, saveImage } from '../../../src/backend/index.js'
 import { getImage } from '../../../src/frontend/index.js'
 import { makeTempDir, removeDir, startBackend, stopBackend } from '../../helpers/backend-fixture.js'
+import { startPixstore3Frontend, type Pixstore3Frontend } from '../../helpers/pixstore3-frontend.js'
 import { freshFrontend, blobBytes } from '../../frontend/helpers/frontend-env.js'
 import { sampleJpeg } from '../../media/sample-containers.js'
 
 let dir: string
 let url: URL
-;(globalThis as { window?: unknown }).window ??= globalThis // pixstore 3.2.1's front end reads window.crypto
 
-type V3Frontend = { initPixstoreFrontend(config: Record<string, unknown>): void; getImage(record: unknown): Promise<Blob | null> }
-let v3: V3Frontend
+let v3: Pixstore3Frontend
 
 beforeAll(async () => {
   dir = await makeTempDir('record-info')
   url = new URL(await startBackend(dir))
-  // @ts-ignore -- the aliased package ships JS without types for this path
-  v3 = (await import('pixstore-v3/frontend/index.js')) as V3Frontend
-  v3.initPixstoreFrontend({
-    defaultEndpointConnectHost: url.hostname,
-    defaultEndpointConnectPort: Number(url.port),
-    defaultEndpointRoute: url.pathname,
-    frontendDbName: `record-info-${process.pid}`,
-    errorHandlingMode: 'throw',
-  })
+  v3 = await startPixstore3Frontend(url, `record-info-${process.pid}`)
 })
 afterAll(async () => {
   await stopBackend()
