@@ -9,6 +9,8 @@ export const PROOF_HEADER = 'x-pixstore-proof'
 export const TOKEN_HEADER = 'x-pixstore-token'
 /** Query parameter accepted instead of {@link TOKEN_HEADER} (pixstore 3.2.1 clients send it). */
 export const TOKEN_QUERY_PARAM = 'token'
+/** Query parameter naming the variant a request asks for (`?variant=thumb`); absent = the original. */
+export const VARIANT_QUERY_PARAM = 'variant'
 /** Content type of every wire answer. */
 export const WIRE_CONTENT_TYPE = 'application/octet-stream'
 

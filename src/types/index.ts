@@ -25,6 +25,29 @@ export interface ImageInfo {
 }
 
 /**
+ * A resize preset of the backend config (`variants: { thumb: { width: 320, height: 320 } }`): an
+ * allowlist, so a client can only ever ask for a size the application chose. Generated with sharp at
+ * save/update (`fit` and `format` as sharp spells them; default `inside`, `webp`), never enlarged.
+ */
+export interface VariantPreset {
+  width: number
+  height: number
+  fit?: 'inside' | 'cover' | 'contain' | 'fill' | 'outside'
+  format?: 'webp' | 'jpeg' | 'png' | 'avif'
+  /** Encoder quality 1..100 (sharp's default when absent). */
+  quality?: number
+}
+
+/**
+ * One variant of an image version as the record lists it: sealed under its own key and IV, served
+ * under the same token and proof as the original.
+ */
+export interface ImageVariant {
+  meta: ImageMeta
+  info: ImageInfo
+}
+
+/**
  * What the backend hands the application for one image, and the application hands its front end.
  * `token` identifies the image version (strictly increasing per image, ≤ 2^53−1);
  * `statelessProof` authorises one network fetch of `id` until it expires.
@@ -36,6 +59,13 @@ export interface ImageRecord {
   statelessProof: string
   /** Media facts of this version; absent on records of images stored before they existed (pixstore 3.2.1 data). */
   info?: ImageInfo
+  /** The version's variants by preset name (absent: none configured, or an image stored before them). */
+  variants?: Record<string, ImageVariant>
+}
+
+/** What one fetch asks for besides the record: the variant (absent = the original). */
+export interface ImageFetchRequest {
+  variant?: string
 }
 
 /**
@@ -50,7 +80,7 @@ export interface ImageRecord {
  * }
  * ```
  */
-export type ImageFetcher<Context = any> = (record: ImageRecord, context?: Context) => Promise<Uint8Array>
+export type ImageFetcher<Context = any> = (record: ImageRecord, context?: Context, request?: ImageFetchRequest) => Promise<Uint8Array>
 
 /** Wire states of format v1 (byte-compatible with pixstore 3.2.1). */
 export const WireState = {
