@@ -1,7 +1,10 @@
 // Cache writes and `lastUsed` touches, off the path that puts images on screen. Writes are queued
 // and flushed in one readwrite transaction per batch after a quiet period (and, where the browser
 // has it, when it is idle), bounded in time (WRITE_MAX_WAIT_MS after the first queued write) and in
-// memory (WRITE_MAX_QUEUED_BYTES). A queued write is visible to reads (load-image serves it from its
+// memory (WRITE_MAX_QUEUED_BYTES), and flushed at once when the page is hidden or left (pagehide),
+// so a reload still finds them. The quiet period is long enough for the images just handed out to
+// decode: in Chromium a write serialises its values (large ones into blob files) on the main thread,
+// and a 12 MiB flush 150 ms after the last image measurably delayed that image's decode. A queued write is visible to reads (load-image serves it from its
 // bytes) until its transaction committed. Touches are an eviction hint: collected, written later in
 // one transaction, and losing one costs only LRU precision.
 import type { CacheStore, CachedImage } from './cache/cache-store.js'
@@ -28,8 +31,8 @@ export interface WriteQueue {
   touchTimer: ReturnType<typeof setTimeout> | undefined
 }
 
-const WRITE_QUIET_MS = 150
-const WRITE_MAX_WAIT_MS = 2000
+const WRITE_QUIET_MS = 1000
+const WRITE_MAX_WAIT_MS = 5000
 const WRITE_MAX_QUEUED_BYTES = 16 << 20
 const IDLE_TIMEOUT_MS = 500
 const TOUCH_DELAY_MS = 1000
@@ -45,8 +48,26 @@ function whenIdle(run: () => void): void {
   else run()
 }
 
+type PageEvents = { addEventListener?: (type: string, listener: () => void) => void; document?: { visibilityState?: string } }
+const flushOnLeave = new WeakSet<FrontendRuntime>()
+
+// A page going away (reload, navigation, tab hidden) writes what is queued now rather than never.
+function watchPageLeave(runtime: FrontendRuntime): void {
+  const page = globalThis as PageEvents
+  if (flushOnLeave.has(runtime) || typeof page.addEventListener !== 'function') return
+  flushOnLeave.add(runtime)
+  const now = () => {
+    if (runtime.writes.queued.size > 0) void flushWrites(runtime)
+  }
+  page.addEventListener('pagehide', now)
+  page.addEventListener('visibilitychange', () => {
+    if (page.document?.visibilityState === 'hidden') now()
+  })
+}
+
 /** Queues `entry` for the persistent tier. */
 export function queueWrite(runtime: FrontendRuntime, write: QueuedWrite): void {
+  watchPageLeave(runtime)
   const q = runtime.writes
   const old = q.queued.get(write.entry.id)
   if (old) q.bytes -= old.entry.size

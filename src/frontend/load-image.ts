@@ -99,8 +99,7 @@ function waitFor(load: SharedLoad, signal: AbortSignal | undefined): Promise<Loa
  * this version already ends with its tag: read from IndexedDB it is our own copy, so the record's tag
  * is written over it (no second buffer); a queued write's bytes are shared and never changed.
  */
-function sealedOf(cached: CachedImage, tag: Uint8Array, shared: boolean): Uint8Array {
-  const buffer = cached.ciphertext
+function sealedOf(cached: CachedImage, buffer: ArrayBuffer | Blob, tag: Uint8Array, shared: boolean): Uint8Array {
   if (!(buffer instanceof ArrayBuffer) || !Number.isSafeInteger(cached.size) || cached.size < 0 || cached.size > buffer.byteLength) {
     throw new PixstoreError('DECRYPT_FAILED', 'cached entry is malformed')
   }
@@ -111,6 +110,14 @@ function sealedOf(cached: CachedImage, tag: Uint8Array, shared: boolean): Uint8A
   if (shared) return sealWithTag(whole.subarray(0, cached.size), tag)
   stored.set(tag)
   return whole
+}
+
+async function readBlob(blob: Blob): Promise<ArrayBuffer> {
+  try {
+    return await blob.arrayBuffer()
+  } catch (cause) {
+    throw new PixstoreError('DECRYPT_FAILED', `cached entry could not be read: ${causeText(cause)}`, { cause })
+  }
 }
 
 async function loadUncached(
@@ -139,7 +146,11 @@ async function loadUncached(
   if (cached && cached.token === record.token) {
     const started = now()
     try {
-      const blob = await decryptSealedToBlob(sealedOf(cached, material.tag, fromQueue), material, runtime.config.imageFormats)
+      // A Blob value (large entries, see indexeddb-cache-store.ts) is read here, each in parallel with
+      // the others; a blob file gone missing rejects like tampered bytes, below.
+      const stored = cached.ciphertext
+      const buffer = typeof Blob === 'function' && stored instanceof Blob ? await readBlob(stored) : stored
+      const blob = await decryptSealedToBlob(sealedOf(cached, buffer, material.tag, fromQueue), material, runtime.config.imageFormats)
       const decryptMs = now() - started
       runtime.counters.hits++
       const at = Date.now()
