@@ -70,6 +70,12 @@ beforeAll(() => {
   // An app type-checking against Pixstore has @types/node (the backend's types use Buffer, node:http).
   mkdirSync(path.join(app, 'node_modules/@types'), { recursive: true })
   symlinkSync(path.join(root, 'node_modules/@types/node'), path.join(app, 'node_modules/@types/node'), 'dir')
+  // React and Vue are optional peers npm does not install: this app uses both bindings, so it brings
+  // them itself (the project's copies), as an app adding them to its own dependencies would.
+  for (const name of ['react', 'vue', '@types/react']) {
+    const target = path.join(app, 'node_modules', name)
+    if (!existsSync(target)) symlinkSync(path.join(root, 'node_modules', name), target, 'dir')
+  }
 }, 120_000)
 
 afterAll(() => {
@@ -169,6 +175,10 @@ describe('the installed package', () => {
     import { decodeWirePayload, encodeWirePayload, WireState } from 'pixstore/codec'
     import { PixstoreError, setErrorHandlingMode } from 'pixstore/shared'
     import type { ImageFetcher } from 'pixstore/types'
+    import { PixstoreImage, usePixstoreImage, type PixstoreImageState } from 'pixstore/react'
+    import { PixstoreImage as VuePixstoreImage, usePixstoreImage as useVuePixstoreImage } from 'pixstore/vue'
+    import { createElement, type ReactElement } from 'react'
+    import { h, ref, type VNode } from 'vue'
 
     const config: PixstoreBackendConfig = { dataDir: './.pixstore', defaultEndpointEnabled: false }
     export async function backend(bytes: Uint8Array): Promise<Uint8Array | null> {
@@ -192,6 +202,14 @@ describe('the installed package', () => {
     export const state: WireState = decodeWirePayload(frame).state
     setErrorHandlingMode('throw')
     export const isError = (e: unknown): boolean => e instanceof PixstoreError
+    export function Avatar(props: { record: ImageRecord }): ReactElement {
+      const state: PixstoreImageState = usePixstoreImage(props.record, { context: { playerId: '42' }, variant: 'thumb' })
+      return state.url ? createElement('img', { src: state.url }) : createElement(PixstoreImage, { record: props.record, alt: '' })
+    }
+    export function vueAvatar(record: ImageRecord): VNode {
+      const { url, status } = useVuePixstoreImage(ref<ImageRecord | null>(record), { variant: null })
+      return status.value === 'ready' ? h('img', { src: url.value }) : h(VuePixstoreImage, { record, alt: '' })
+    }
   `
 
   it.each([
