@@ -7,6 +7,7 @@
 import type { CacheStore, CachedImage } from './cache/cache-store.js'
 import { isQuotaError } from './cache/cache-store.js'
 import { cacheEpoch, type FrontendRuntime } from './runtime.js'
+import { imageIdOf, isSlotOf } from './image-target.js'
 
 export interface QueuedWrite {
   readonly entry: CachedImage
@@ -61,16 +62,19 @@ export function queueWrite(runtime: FrontendRuntime, write: QueuedWrite): void {
   }, wait)
 }
 
-/** Drops queued writes (of `id`, or all) after an emptying; a flush already running is awaited by its caller. */
+/**
+ * Drops queued writes (of `id`'s original and variants, or all) after an emptying; a flush already
+ * running is awaited by its caller.
+ */
 export function dropQueuedWrites(runtime: FrontendRuntime, id?: string): void {
   const q = runtime.writes
-  for (const [key, write] of q.queued) {
-    if (id !== undefined && key !== id) continue
-    q.queued.delete(key)
+  for (const [slot, write] of q.queued) {
+    if (id !== undefined && !isSlotOf(slot, id)) continue
+    q.queued.delete(slot)
     q.bytes -= write.entry.size
   }
   if (id === undefined) q.touches.clear()
-  else q.touches.delete(id)
+  else for (const slot of [...q.touches.keys()]) if (isSlotOf(slot, id)) q.touches.delete(slot)
 }
 
 /** Writes everything queued so far, now; resolves once it committed (or failed, counted). */
@@ -83,7 +87,7 @@ export function flushWrites(runtime: FrontendRuntime): Promise<void> {
   const run = q.running.then(async () => {
     const batch = [...q.queued.values()]
     if (batch.length === 0) return
-    const current = batch.filter((write) => write.epoch === cacheEpoch(runtime, write.entry.id))
+    const current = batch.filter((write) => write.epoch === cacheEpoch(runtime, imageIdOf(write.entry.id)))
     const byStore = new Map<CacheStore, QueuedWrite[]>()
     for (const write of current) {
       const list = byStore.get(write.store)

@@ -7,6 +7,7 @@
  * second copy), entries adopted or written before hold the ciphertext alone. The tag is no secret.
  */
 export interface CachedImage {
+  /** The cache slot: the image id for its original, `${id}@${variant}` for a variant (image-target.ts). */
   id: string
   token: number
   ciphertext: ArrayBuffer
@@ -52,7 +53,10 @@ export interface CacheStore {
   touch(id: string, token: number, lastUsed: number): Promise<void>
   /** Several touches in one transaction. */
   touchMany(touches: readonly { id: string; token: number; lastUsed: number }[]): Promise<void>
+  /** Deletes one slot. */
   delete(id: string): Promise<void>
+  /** Deletes `id`'s original and all of its variants, in one transaction. */
+  deleteImage(id: string): Promise<void>
   has(id: string): Promise<boolean>
   clear(): Promise<void>
   totals(): Promise<CacheTotals>

@@ -5,6 +5,7 @@
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb'
 import { adoptPixstore3Records, isPixstore3Layout } from './adopt-pixstore3-cache.js'
 import type { CacheStore, CachedImage, CacheTotals } from './cache-store.js'
+import { variantSlotRange } from '../image-target.js'
 
 interface CacheSchema extends DBSchema {
   images: { key: string; value: CachedImage; indexes: { lastUsed: [number, number] } }
@@ -210,6 +211,35 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       }
       await tx.done
       known.delete(id)
+    },
+    async deleteImage(id) {
+      const tx = db.transaction([images, totalsStore], 'readwrite')
+      queued(tx.done)
+      const store = tx.objectStore(images)
+      const meta = tx.objectStore(totalsStore)
+      const [first, end] = variantSlotRange(id)
+      const range = IDBKeyRange.bound(first, end, false, true)
+      // The original's slot and the variants' range; sizes come from the index keys, no ciphertext is read.
+      const [old, current] = await Promise.all([store.get(id), meta.get(TOTALS_KEY)])
+      const totals = readTotals(current)
+      const gone: string[] = []
+      if (old) {
+        gone.push(id)
+        totals.entries -= 1
+        totals.bytes -= old.size
+      }
+      for (let cursor = await store.openCursor(range); cursor; cursor = await cursor.continue()) {
+        gone.push(cursor.primaryKey)
+        totals.entries -= 1
+        totals.bytes -= cursor.value.size
+      }
+      if (gone.length > 0) {
+        queued(store.delete(id))
+        queued(store.delete(range))
+        queued(meta.put(readTotals(totals), TOTALS_KEY))
+      }
+      await tx.done
+      for (const slot of gone) known.delete(slot)
     },
     async has(id) {
       return (await db.getKey(images, id)) !== undefined
