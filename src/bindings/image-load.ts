@@ -1,9 +1,8 @@
 // The one piece of logic pixstore/react and pixstore/vue share: load one image's object URL for a
 // component, and make sure a load the component no longer wants (unmounted, record or variant
 // changed) is aborted and its URL released, never shown. The frameworks only store the state.
-import { getLastPixstoreError } from '../shared/error-handling.js'
-import { PixstoreError } from '../shared/errors.js'
-import { getImageUrl } from '../frontend/image-url.js'
+import { handleError } from '../shared/error-handling.js'
+import { acquireImageUrl } from '../frontend/image-url.js'
 import { placeholderDataUrl } from '../frontend/placeholder.js'
 import type { ImageRecord } from '../types/index.js'
 
@@ -84,23 +83,26 @@ export function startImageLoad<Context>(
   let stopped = false
   let release: (() => void) | undefined
   const variant = options.variant ?? undefined
-  getImageUrl(record, withSignal(options.context, controller.signal), variant === undefined ? undefined : { variant })
-    .then(
-      (handle) => {
-        if (stopped) return handle?.release()
-        if (handle) {
-          release = () => handle.release()
-          return settle({ url: handle.url, status: 'ready', error: null })
-        }
-        // getImageUrl reported the failure per the error mode and returns null; the error it
-        // reported is the last one (read at once, before another call can report its own).
-        settle({ url: null, status: 'error', error: getLastPixstoreError() ?? new PixstoreError('FETCH_FAILED', 'image could not be loaded') })
-      },
-      (error: unknown) => {
-        // 'throw' mode (or an error that is not a PixstoreError): the component shows it instead.
-        if (!stopped) settle({ url: null, status: 'error', error: error instanceof Error ? error : new Error(String(error)) })
-      },
-    )
+  acquireImageUrl(record, withSignal(options.context, controller.signal), variant === undefined ? undefined : { variant }).then(
+    (handle) => {
+      if (stopped) return handle.release()
+      release = () => handle.release()
+      settle({ url: handle.url, status: 'ready', error: null })
+    },
+    (error: unknown) => {
+      // The abort of our own stop() is no failure: nobody is left to show it.
+      if (stopped) return
+      const shown = error instanceof Error ? error : new Error(String(error))
+      // Reported per the error mode like any public call (logged, custom handler, last error), but
+      // never thrown: there is no caller to throw to, the component shows it instead.
+      try {
+        handleError(error)
+      } catch {
+        // 'throw' mode, or an error that is not a PixstoreError in 'hybrid'
+      }
+      settle({ url: null, status: 'error', error: shown })
+    },
+  )
   return () => {
     if (stopped) return
     stopped = true
