@@ -1,4 +1,4 @@
-import { getCurrentScope, onScopeDispose, readonly, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
+import { getCurrentInstance, getCurrentScope, onMounted, onScopeDispose, readonly, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
 import { IDLE, LOADING, imageIdentity, sameIdentity, startImageLoad, type PixstoreImageOptions, type PixstoreImageState, type PixstoreImageStatus } from '../bindings/image-load.js'
 import type { ImageRecord } from '../types/index.js'
 
@@ -12,8 +12,8 @@ export interface PixstoreImageRefs {
 /**
  * The object URL of a record's image (or its `variant`) as refs, for `setup()`: `record` and
  * `options` may be plain values, refs or getters. Built on getImageUrl, so an image shown twice
- * shares one URL and a cached token makes no request. The URL is released when the calling scope
- * (the component) is disposed and when the record (id, token, key material) or the variant changes;
+ * shares one URL and a cached token makes no request. In a component the load starts on mount (so
+ * never during server-side rendering). The URL is released when the calling scope (the component) is disposed and when the record (id, token, key material) or the variant changes;
  * a load still running then is aborted, and if it resolves anyway its URL is released, never shown.
  *
  * @example
@@ -37,22 +37,31 @@ export function usePixstoreImage<Context = Record<string, unknown>>(
   }
   let current: readonly unknown[] | undefined
   let stop: (() => void) | undefined
-  // The getter makes a new tuple on every run, so the callback compares identities itself: a new
-  // context or a re-render with the same record must not reload.
-  watch(
-    () => imageIdentity(toValue(record), toValue(options)?.variant),
-    (identity) => {
-      if (current && sameIdentity(current, identity)) return
-      current = identity
-      stop?.()
-      stop = undefined
-      const value = toValue(record)
-      if (!value) return show(IDLE)
-      show(LOADING)
-      stop = startImageLoad(value, toValue(options) ?? {}, show)
-    },
-    { immediate: true },
-  )
+  const follow = () =>
+    // The getter makes a new tuple on every run, so the callback compares identities itself: a new
+    // context or a re-render with the same record must not reload.
+    watch(
+      () => imageIdentity(toValue(record), toValue(options)?.variant),
+      (identity) => {
+        if (current && sameIdentity(current, identity)) return
+        current = identity
+        stop?.()
+        stop = undefined
+        const value = toValue(record)
+        if (!value) return show(IDLE)
+        show(LOADING)
+        stop = startImageLoad(value, toValue(options) ?? {}, show)
+      },
+      { immediate: true },
+    )
+  // In a component, loads start once it is mounted: server-side rendering never mounts, so it starts
+  // no load it could not release (the first render shows the placeholder, status 'loading').
+  if (getCurrentInstance()) {
+    if (toValue(record)) show(LOADING)
+    onMounted(follow)
+  } else {
+    follow()
+  }
   if (getCurrentScope()) {
     onScopeDispose(() => {
       stop?.()
