@@ -175,10 +175,6 @@ describe('the installed package', () => {
     import { decodeWirePayload, encodeWirePayload, WireState } from 'pixstore/codec'
     import { PixstoreError, setErrorHandlingMode } from 'pixstore/shared'
     import type { ImageFetcher } from 'pixstore/types'
-    import { PixstoreImage, usePixstoreImage, type PixstoreImageState } from 'pixstore/react'
-    import { PixstoreImage as VuePixstoreImage, usePixstoreImage as useVuePixstoreImage } from 'pixstore/vue'
-    import { createElement, type ReactElement } from 'react'
-    import { h, ref, type VNode } from 'vue'
 
     const config: PixstoreBackendConfig = { dataDir: './.pixstore', defaultEndpointEnabled: false }
     export async function backend(bytes: Uint8Array): Promise<Uint8Array | null> {
@@ -202,14 +198,6 @@ describe('the installed package', () => {
     export const state: WireState = decodeWirePayload(frame).state
     setErrorHandlingMode('throw')
     export const isError = (e: unknown): boolean => e instanceof PixstoreError
-    export function Avatar(props: { record: ImageRecord }): ReactElement {
-      const state: PixstoreImageState = usePixstoreImage(props.record, { context: { playerId: '42' }, variant: 'thumb' })
-      return state.url ? createElement('img', { src: state.url }) : createElement(PixstoreImage, { record: props.record, alt: '' })
-    }
-    export function vueAvatar(record: ImageRecord): VNode {
-      const { url, status } = useVuePixstoreImage(ref<ImageRecord | null>(record), { variant: null })
-      return status.value === 'ready' ? h('img', { src: url.value }) : h(VuePixstoreImage, { record, alt: '' })
-    }
   `
 
   it.each([
@@ -229,6 +217,38 @@ describe('the installed package', () => {
     expect(tsc.out).toBe('')
     expect(tsc.status).toBe(0)
   })
+
+  // The bindings' .d.ts against the real React and Vue types, apart from the consumer above: checking
+  // those libraries' own declarations (skipLibCheck off) costs tens of seconds, so once, as a bundler
+  // app (where React and Vue apps live) resolves them.
+  it('type-checks a React and a Vue consumer against the shipped binding types (moduleResolution bundler)', () => {
+    const dir = path.join(app, 'ts-bindings')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(path.join(dir, 'consumer.ts'), `
+      import { PixstoreImage, usePixstoreImage, type PixstoreImageState } from 'pixstore/react'
+      import { PixstoreImage as VuePixstoreImage, usePixstoreImage as useVuePixstoreImage } from 'pixstore/vue'
+      import type { ImageRecord } from 'pixstore/types'
+      import { createElement, type ReactElement } from 'react'
+      import { h, ref, type VNode } from 'vue'
+      export function Avatar(props: { record: ImageRecord }): ReactElement {
+        const state: PixstoreImageState = usePixstoreImage(props.record, { context: { playerId: '42' }, variant: 'thumb' })
+        return state.url ? createElement('img', { src: state.url }) : createElement(PixstoreImage, { record: props.record, alt: '' })
+      }
+      export function vueAvatar(record: ImageRecord): VNode {
+        const { url, status } = useVuePixstoreImage(ref<ImageRecord | null>(record), { variant: null })
+        return status.value === 'ready' ? h('img', { src: url.value }) : h(VuePixstoreImage, { record, alt: '' })
+      }
+    `)
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true, noEmit: true, skipLibCheck: false,
+      },
+      files: ['consumer.ts'],
+    }))
+    const tsc = run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], dir)
+    expect(tsc.out).toBe('')
+    expect(tsc.status).toBe(0)
+  }, 180_000)
 
   it('bundles pixstore/frontend for the browser with esbuild: no node: import, no backend code', async () => {
     const { build } = await import('esbuild')
