@@ -17,7 +17,12 @@ export function auditBrowserBundle(code, inputs) {
   const problems = []
   for (const input of inputs) {
     if (input.startsWith('node:') || /(^|\/)src\/backend\//.test(input)) problems.push(`bundled ${input}`)
+    // The framework bindings are subpaths of their own (pixstore/react, pixstore/vue): an app without
+    // React or Vue must not download either.
+    else if (/(^|\/)(src\/(react|vue|bindings)\/|node_modules\/(react|react-dom|vue|@vue\/[\w-]+)\/)/.test(input)) problems.push(`bundled ${input}`)
   }
+  const framework = code.match(/(?:from\s*|import\s*\(\s*)["'](react|react-dom|vue)(?:\/[\w/.-]*)?["']|__VUE_OPTIONS_API__|__VUE_PROD_DEVTOOLS__|react\.(?:transitional\.)?element/)
+  if (framework) problems.push(`contains framework code (${framework[1] ?? framework[0]})`)
   const nodeImport = code.match(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["'](node:[\w/]+)["']/)
   if (nodeImport) problems.push(`imports ${nodeImport[1]}`)
   if (/\bbetter-sqlite3\b|\bpg-pool\b|createCipheriv|createHmac/.test(code)) problems.push('contains backend code')

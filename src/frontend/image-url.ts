@@ -91,25 +91,34 @@ export async function getImageUrl<Context = GetImageContext>(
   options?: ImageRequestOptions,
 ): Promise<ImageUrlHandle | null> {
   try {
-    const target = resolveTarget(record, variantOption(options))
-    const key = `${record.token}:${target.slot}:${materialTag(target.meta)}`
-    const existing = live.get(key)
-    if (existing) {
-      const counters = getRuntime().counters
-      counters.hits++
-      counters.hotHits++
-      return hold(key, existing)
-    }
-    const result = await loadImage(record, context, options)
-    // Another caller may have made the URL while this one loaded (same shared load, same Blob).
-    const joined = live.get(key)
-    if (joined) return hold(key, joined)
-    const entry: LiveUrl = { url: URL.createObjectURL(result.blob), blob: result.blob, count: 0, revokeTimer: undefined }
-    // Kept under a key no record names, so logout still revokes it.
-    const own = result.token === record.token ? key : `unshared:${unshared++}`
-    live.set(own, entry)
-    return hold(own, entry)
+    return await acquireImageUrl(record, context, options)
   } catch (error) {
     return handleError(error)
   }
+}
+
+/**
+ * getImageUrl without the error mode: always throws the failure. For the framework bindings, which
+ * show the very error of their own call (getLastPixstoreError may already be another call's) and
+ * drop the abort of their own unmount instead of reporting it.
+ */
+export async function acquireImageUrl(record: ImageRecord, context: unknown, options: ImageRequestOptions | undefined): Promise<ImageUrlHandle> {
+  const target = resolveTarget(record, variantOption(options))
+  const key = `${record.token}:${target.slot}:${materialTag(target.meta)}`
+  const existing = live.get(key)
+  if (existing) {
+    const counters = getRuntime().counters
+    counters.hits++
+    counters.hotHits++
+    return hold(key, existing)
+  }
+  const result = await loadImage(record, context, options)
+  // Another caller may have made the URL while this one loaded (same shared load, same Blob).
+  const joined = live.get(key)
+  if (joined) return hold(key, joined)
+  const entry: LiveUrl = { url: URL.createObjectURL(result.blob), blob: result.blob, count: 0, revokeTimer: undefined }
+  // Kept under a key no record names, so logout still revokes it.
+  const own = result.token === record.token ? key : `unshared:${unshared++}`
+  live.set(own, entry)
+  return hold(own, entry)
 }

@@ -28,6 +28,9 @@ describe('browser bundle of pixstore/frontend', () => {
     expect(code).not.toMatch(/["']node:/)
     expect(inputs.some((i) => i.includes('src/backend/'))).toBe(false)
     expect(inputs).toContain('src/frontend/index.ts')
+    // no framework: React and Vue are pixstore/react and pixstore/vue, bundled only by apps using them
+    expect(inputs.filter((i) => /node_modules\/(react|react-dom|vue|@vue)\/|src\/(react|vue|bindings)\//.test(i))).toEqual([])
+    expect(code).not.toMatch(/react\.(transitional\.)?element|__VUE_OPTIONS_API__|createElementVNode|useSyncExternalStore/)
     // the public operations survive minification as exports
     expect(code).toMatch(/export\s*\{[^}]*\bgetImage\b/)
     expect(code).toMatch(/export\s*\{[^}]*\binitPixstoreFrontend\b/)
@@ -39,5 +42,12 @@ describe('browser bundle of pixstore/frontend', () => {
     expect(audit('', ['src/backend/images/save-image.ts'])).toEqual(['bundled src/backend/images/save-image.ts'])
     expect(audit('new Database("better-sqlite3")', [])).toEqual(['contains backend code'])
     expect(audit('const a="nodes:fine";', ['src/frontend/index.ts'])).toEqual([])
+    expect(audit('', ['src/react/pixstore-image.ts'])).toEqual(['bundled src/react/pixstore-image.ts'])
+    expect(audit('', ['node_modules/vue/dist/vue.runtime.esm-bundler.js'])).toEqual(['bundled node_modules/vue/dist/vue.runtime.esm-bundler.js'])
+    expect(audit('', ['node_modules/@vue/runtime-core/dist/runtime-core.esm-bundler.js'])).toHaveLength(1)
+    expect(audit('import{useState as u}from"react";', [])).toEqual(['contains framework code (react)'])
+    expect(audit('const t=Symbol.for("react.transitional.element")', [])).toHaveLength(1)
+    expect(audit('if(__VUE_OPTIONS_API__)x()', [])).toHaveLength(1)
+    expect(audit('const reactive="a vue of the lake"', ['src/frontend/index.ts'])).toEqual([])
   })
 })

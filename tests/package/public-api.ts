@@ -2,7 +2,7 @@
 // checks (exports.test.ts) and the checks on the packed and installed tarball (tarball.test.ts).
 
 /** Subpaths the design lists (README documents each; package.json exports each). */
-export const DOCUMENTED_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
+export const DOCUMENTED_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types', './react', './vue']
 
 const FRONTEND = [
   'initPixstoreFrontend', 'getImage', 'getImageUrl', 'deleteCachedImage', 'cachedImageExists', 'clearImageCache', 'getCacheStats',
@@ -24,4 +24,6 @@ export const REQUIRED_EXPORTS: Record<string, string[]> = {
     'encodeBatchHeader', 'encodeBatch', 'decodeBatch', 'MAX_BATCH_ITEMS'],
   './shared': ['PixstoreError', 'setErrorHandlingMode', 'setCustomErrorHandler', 'getLastPixstoreError'],
   './types': ['WireState'],
+  './react': ['usePixstoreImage', 'PixstoreImage'],
+  './vue': ['usePixstoreImage', 'PixstoreImage'],
 }

@@ -70,6 +70,12 @@ beforeAll(() => {
   // An app type-checking against Pixstore has @types/node (the backend's types use Buffer, node:http).
   mkdirSync(path.join(app, 'node_modules/@types'), { recursive: true })
   symlinkSync(path.join(root, 'node_modules/@types/node'), path.join(app, 'node_modules/@types/node'), 'dir')
+  // React and Vue are optional peers npm does not install: this app uses both bindings, so it brings
+  // them itself (the project's copies), as an app adding them to its own dependencies would.
+  for (const name of ['react', 'vue', '@types/react']) {
+    const target = path.join(app, 'node_modules', name)
+    if (!existsSync(target)) symlinkSync(path.join(root, 'node_modules', name), target, 'dir')
+  }
 }, 120_000)
 
 afterAll(() => {
@@ -211,6 +217,38 @@ describe('the installed package', () => {
     expect(tsc.out).toBe('')
     expect(tsc.status).toBe(0)
   })
+
+  // The bindings' .d.ts against the real React and Vue types, apart from the consumer above: checking
+  // those libraries' own declarations (skipLibCheck off) costs tens of seconds, so once, as a bundler
+  // app (where React and Vue apps live) resolves them.
+  it('type-checks a React and a Vue consumer against the shipped binding types (moduleResolution bundler)', () => {
+    const dir = path.join(app, 'ts-bindings')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(path.join(dir, 'consumer.ts'), `
+      import { PixstoreImage, usePixstoreImage, type PixstoreImageState } from 'pixstore/react'
+      import { PixstoreImage as VuePixstoreImage, usePixstoreImage as useVuePixstoreImage } from 'pixstore/vue'
+      import type { ImageRecord } from 'pixstore/types'
+      import { createElement, type ReactElement } from 'react'
+      import { h, ref, type VNode } from 'vue'
+      export function Avatar(props: { record: ImageRecord }): ReactElement {
+        const state: PixstoreImageState = usePixstoreImage(props.record, { context: { playerId: '42' }, variant: 'thumb' })
+        return state.url ? createElement('img', { src: state.url }) : createElement(PixstoreImage, { record: props.record, alt: '' })
+      }
+      export function vueAvatar(record: ImageRecord): VNode {
+        const { url, status } = useVuePixstoreImage(ref<ImageRecord | null>(record), { variant: null })
+        return status.value === 'ready' ? h('img', { src: url.value }) : h(VuePixstoreImage, { record, alt: '' })
+      }
+    `)
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true, noEmit: true, skipLibCheck: false,
+      },
+      files: ['consumer.ts'],
+    }))
+    const tsc = run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], dir)
+    expect(tsc.out).toBe('')
+    expect(tsc.status).toBe(0)
+  }, 180_000)
 
   it('bundles pixstore/frontend for the browser with esbuild: no node: import, no backend code', async () => {
     const { build } = await import('esbuild')
