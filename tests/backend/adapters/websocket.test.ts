@@ -382,7 +382,6 @@ describe('a client that never reads', () => {
     const bounded = await stall({ maxInFlight: 2, maxBufferedBytes: 256 * 1024, maxQueued: 16 })
     // At most: the buffer limit, plus the answers in flight when it was crossed.
     expect(bounded.maxBuffered).toBeLessThanOrEqual(256 * 1024 + 2 * frameBytes + 64)
-    expect(bounded.served).toBeLessThan(200)
     // The same client without those limits makes the server hold far more: the bound above is the
     // helper's doing, not the client's.
     const unbounded = await stall({ maxInFlight: 1024, maxBufferedBytes: 1024 ** 3, maxQueued: 65_536 })
