@@ -2,7 +2,7 @@
 // (imported by its own name, `pixstore/...`, from dist/), its server starts, and its client loads the
 // images over WebSocket as a signed-in user and is refused with an unknown ticket.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -49,6 +49,13 @@ afterAll(async () => {
 })
 
 describe('examples/websocket', () => {
+  it('the README quotes it verbatim', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
+    const quotes = [...readme.matchAll(/<!-- quoted from (examples\/websocket\/\S+) -->\n```js\n([\s\S]*?)^```$/gm)]
+    expect(quotes.map((q) => q[1])).toEqual(['examples/websocket/server.mjs', 'examples/websocket/client.mjs'])
+    for (const [, file, code] of quotes) expect(readFileSync(path.join(root, file!), 'utf8')).toContain(code)
+  })
+
   it('type-checks against the shipped types', () => {
     const tsc = path.join(root, 'node_modules/typescript/bin/tsc')
     const files = ['server.mjs', 'client.mjs'].map((f) => path.join(example, f))
