@@ -18,6 +18,8 @@ export interface ServeRequest {
   token: unknown
   /** The stateless proof. */
   proof: unknown
+  /** The variant (preset name) asked for: a string, or `undefined`/`null` for the original. */
+  variant?: unknown
   /** The scope the proof must carry: a string or `undefined` (see checkScope). */
   scope?: unknown
   /**
