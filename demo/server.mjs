@@ -61,21 +61,24 @@ async function main() {
     await backend.closePixstoreBackend().catch(() => {})
     fail(`the backend could not start: ${error.message}`)
   }
-  const { images, seeded } = await ensureRosterImages(dataDir)
-  const auth = await createAuth(dataDir)
   const assets = await loadPageAssets(repoRoot).catch((error) => fail(`could not bundle the page script: ${error.message}`))
-
+  // Listen first, so a busy port is reported at once rather than after the first run's drawing.
+  let routes = null
+  const starting = (req, res) => res.status(503).json({ error: 'the demo is still starting' })
   const page = await startPageServer({
     assets,
     port: pagePort,
     mount(app) {
-      app.use('/api', createRosterApi({ dataDir, images, auth }))
-      app.get('/player-image/:playerId/:imageId', playerImageRoute({ images, auth }))
+      app.use('/api', (req, res, next) => (routes ? routes.api(req, res, next) : starting(req, res)))
+      app.get('/player-image/:playerId/:imageId', (req, res, next) => (routes ? routes.image(req, res, next) : starting(req, res)))
     },
   }).catch(async (error) => {
     await backend.closePixstoreBackend().catch(() => {})
     fail(portHint(error, pagePort) ?? `the app could not start: ${error.message}`)
   })
+  const { images, seeded } = await ensureRosterImages(dataDir)
+  const auth = await createAuth(dataDir)
+  routes = { api: createRosterApi({ dataDir, images, auth }), image: playerImageRoute({ images, auth }) }
   const transports = attachTransports({ server: page.server, origin: page.origin, images, auth })
 
   let stopping = null

@@ -5,6 +5,8 @@ import { avatarSvg } from './avatar-svg.mjs'
 import { createRng } from './prng.mjs'
 import { sceneSvg } from './scene-svg.mjs'
 
+const GRAIN_TILE = 256
+
 function grain(width, height, seed, strength) {
   const rng = createRng(seed)
   const pixels = Buffer.alloc(width * height * 4)
@@ -35,10 +37,11 @@ export async function renderAvatar(options) {
  * const jpeg = await renderScene({ kind: 'valley', seed: 12, width: 1200, height: 800 })
  */
 export async function renderScene(options) {
-  const { width, height, seed } = options
-  const base = await sharp(Buffer.from(sceneSvg(options))).png().toBuffer()
+  const { seed } = options
+  const base = await sharp(Buffer.from(sceneSvg(options))).png({ compressionLevel: 0 }).toBuffer()
+  // One 256 px grain tile repeated: drawing a full-size noise layer costs more than the rest.
   return sharp(base)
-    .composite([{ input: grain(width, height, seed ^ 0x5eed, 34), raw: { width, height, channels: 4 }, blend: 'overlay' }])
-    .jpeg({ quality: 84, mozjpeg: true })
+    .composite([{ input: grain(GRAIN_TILE, GRAIN_TILE, seed ^ 0x5eed, 34), raw: { width: GRAIN_TILE, height: GRAIN_TILE, channels: 4 }, tile: true, blend: 'overlay' }])
+    .jpeg({ quality: 84 })
     .toBuffer()
 }

@@ -91,7 +91,7 @@ export class ImageTile {
       source: info.source,
       token: String(info.token),
       wireBytes: String(info.wireBytes),
-      codec,
+      decodedBy: codec,
       digest,
       blobSize: String(info.blob.size),
     })
