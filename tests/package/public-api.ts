@@ -2,7 +2,7 @@
 // checks (exports.test.ts) and the checks on the packed and installed tarball (tarball.test.ts).
 
 /** Subpaths the design lists (README documents each; package.json exports each). */
-export const DOCUMENTED_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './frontend', './codec', './shared', './types']
+export const DOCUMENTED_SUBPATHS = ['./backend', './backend/express', './backend/fetch', './backend/websocket', './frontend', './frontend/websocket', './codec', './shared', './types']
 
 const FRONTEND = [
   'initPixstoreFrontend', 'getImage', 'getImageUrl', 'deleteCachedImage', 'cachedImageExists', 'clearImageCache', 'getCacheStats',
@@ -18,8 +18,10 @@ export const REQUIRED_EXPORTS: Record<string, string[]> = {
   ],
   './backend/express': ['pixstoreExpress'],
   './backend/fetch': ['createPixstoreFetchHandler'],
+  './backend/websocket': ['serveImagesOverWebSocket'],
   './frontend': FRONTEND,
   './frontend/browser': FRONTEND,
+  './frontend/websocket': ['createWebSocketFetcher'],
   './codec': ['encodeWirePayload', 'decodeWirePayload', 'createFrame', 'tokensEqual', 'constantTimeEqual', 'WireState',
     'encodeBatchHeader', 'encodeBatch', 'decodeBatch', 'MAX_BATCH_ITEMS'],
   './shared': ['PixstoreError', 'setErrorHandlingMode', 'setCustomErrorHandler', 'getLastPixstoreError'],
