@@ -8,6 +8,10 @@ import { userById } from './roster.mjs'
 
 const ISSUER = 'pixstore-demo'
 const LIFETIME = '1h'
+// A browser WebSocket cannot send an Authorization header, so the page trades its JWT for a ticket
+// that goes in the connection URL: short-lived and good for nothing but opening that socket.
+const TICKET_AUDIENCE = 'pixstore-demo-websocket'
+const TICKET_LIFETIME = '60s'
 
 async function loadKey(dataDir) {
   const file = path.join(dataDir, 'jwt-key')
@@ -26,7 +30,7 @@ async function loadKey(dataDir) {
 
 /**
  * @param {string} dataDir
- * @returns {Promise<{ issue(user: import('./roster.mjs').DemoUser): Promise<string>, userOf(authorization: string | undefined): Promise<import('./roster.mjs').DemoUser | null> }>}
+ * @returns {Promise<{ issue(user: import('./roster.mjs').DemoUser): Promise<string>, userOf(authorization: string | undefined): Promise<import('./roster.mjs').DemoUser | null>, issueTicket(user: import('./roster.mjs').DemoUser): Promise<string>, userOfTicket(ticket: string | null): Promise<import('./roster.mjs').DemoUser | null> }>}
  * @example
  * const auth = await createAuth(dataDir)
  * const jwt = await auth.issue(user)
@@ -34,19 +38,24 @@ async function loadKey(dataDir) {
  */
 export async function createAuth(dataDir) {
   const key = await loadKey(dataDir)
+  const sign = (user, claims, lifetime) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(key)
+  const verify = async (jwt, audience) => {
+    if (typeof jwt !== 'string' || !/^[A-Za-z0-9_.-]{1,4096}$/.test(jwt)) return null
+    try {
+      const { payload } = await jwtVerify(jwt, key, { issuer: ISSUER, algorithms: ['HS256'], ...(audience ? { audience } : {}) })
+      // jose checks `aud` only when asked to: a ticket must not pass as a sign-in JWT either.
+      if (!audience && payload.aud !== undefined) return null
+      // The role comes from the app's own user table, not from the token: a demoted user loses access at once.
+      return typeof payload.sub === 'string' ? userById(payload.sub) : null
+    } catch {
+      return null // expired, forged, malformed or the wrong audience: the same 401
+    }
+  }
   return {
-    issue: (user) =>
-      new SignJWT({ role: user.role, name: user.name }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuer(ISSUER).setIssuedAt().setExpirationTime(LIFETIME).sign(key),
-    async userOf(authorization) {
-      const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(authorization ?? '')
-      if (!match) return null
-      try {
-        const { payload } = await jwtVerify(match[1], key, { issuer: ISSUER, algorithms: ['HS256'] })
-        // The role comes from the app's own user table, not from the token: a demoted user loses access at once.
-        return typeof payload.sub === 'string' ? userById(payload.sub) : null
-      } catch {
-        return null // expired, forged or malformed: the same 401
-      }
-    },
+    issue: (user) => sign(user, { role: user.role, name: user.name }, LIFETIME),
+    userOf: (authorization) => verify(/^Bearer (.+)$/.exec(authorization ?? '')?.[1], null),
+    issueTicket: (user) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuer(ISSUER).setAudience(TICKET_AUDIENCE).setIssuedAt().setExpirationTime(TICKET_LIFETIME).sign(key),
+    userOfTicket: (ticket) => verify(ticket, TICKET_AUDIENCE),
   }
 }

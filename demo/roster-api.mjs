@@ -35,6 +35,9 @@ export function createRosterApi({ dataDir, images, auth }) {
     res.json({ token: await auth.issue(user), user })
   })
 
+  // A browser WebSocket cannot send headers: trade the JWT for a one-minute ticket for its URL.
+  router.post('/websocket-ticket', requireUser, async (req, res) => res.json({ ticket: await auth.issueTicket(req.user) }))
+
   router.get('/roster', requireUser, async (req, res) => {
     const user = req.user
     const players = []

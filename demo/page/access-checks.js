@@ -27,7 +27,7 @@ export function wireAccessChecks({ roster, log }) {
       const wire = describeWire(await imageTransport.request(request))
       return { state: wire.state, stateName: wire.stateName, refused: wire.state !== 0 && wire.state !== 1 }
     } catch (error) {
-      if (error instanceof ImageRequestError) return { status: error.status, refused: true }
+      if (error instanceof ImageRequestError) return { status: error.status, via: error.via, refused: true }
       throw error
     }
   }
@@ -37,7 +37,7 @@ export function wireAccessChecks({ roster, log }) {
       const player = roster().players[0]
       const outcome = await attempt({ playerId: player.id, imageId: player.avatar.imageId, authorization: null, record: player.avatar.record })
       say('unauthenticated', outcome, outcome.status
-        ? `HTTP ${outcome.status}: no sign-in token, so the route answered before Pixstore was asked. No image bytes were sent.`
+        ? `${outcome.via} ${outcome.status}: no sign-in, so the server refused before Pixstore was asked. No image bytes were sent.`
         : `unexpected answer: state ${outcome.stateName}`)
     },
     async forbidden() {
@@ -49,7 +49,7 @@ export function wireAccessChecks({ roster, log }) {
       }
       const outcome = await attempt({ playerId: target.player.id, imageId: target.photo.imageId, authorization: session.authorization })
       say('forbidden', outcome, outcome.status
-        ? `HTTP ${outcome.status}: ${target.player.name}'s photo "${target.photo.title}" is not for a ${session.user.role}. The role check ran before Pixstore; nothing was served.`
+        ? `${outcome.via} ${outcome.status}: ${target.player.name}'s photo "${target.photo.title}" is not for a ${session.user.role}. The role check ran before Pixstore; nothing was served.`
         : `unexpected answer: state ${outcome.stateName}`)
     },
     async scope() {

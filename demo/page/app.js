@@ -10,7 +10,7 @@ import { createRosterFetcher, imageTransport } from './image-transport.js'
 import { renderPlayers, renderUserList, roleLabel } from './roster-view.js'
 import { api, session } from './session.js'
 import { createWireLog } from './wire-recorder.js'
-import { connectWebSocketTransport } from './websocket-transport.js'
+import { closeWebSocketTransport, connectWebSocketTransport } from './websocket-transport.js'
 
 const CODEC_KEY = 'pixstore-demo-codec'
 const $ = (selector) => document.querySelector(selector)
@@ -110,6 +110,7 @@ async function signOut() {
   // Signing out empties both cache tiers and forgets every key: the next user of this browser
   // starts from nothing, whatever the previous one could see.
   session.signOut()
+  closeWebSocketTransport()
   for (const tile of tiles.values()) tile.release()
   tiles = new Map()
   roster = null

@@ -6,10 +6,11 @@ import { session } from './session.js'
 
 /** A request the app refused before Pixstore ran (401 signed out, 403 wrong role). */
 export class ImageRequestError extends Error {
-  constructor(status, reason) {
-    super(`${status === 401 ? 'not signed in' : status === 403 ? 'not allowed for your role' : 'refused'} (HTTP ${status}${reason ? `: ${reason}` : ''})`)
+  constructor(status, reason, via = 'HTTP') {
+    super(`${status === 401 ? 'not signed in' : status === 403 ? 'not allowed for your role' : 'refused'} (${via} ${status}${reason ? `: ${reason}` : ''})`)
     this.name = 'ImageRequestError'
     this.status = status
+    this.via = via
   }
 }
 

@@ -328,6 +328,42 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
     expect(scope.text).toContain('issued to')
   })
 
+  it('the WebSocket switch serves the same images over one connection, with the same refusals', async () => {
+    expect(demo!.info.websocket).toBe(true)
+    const sockets: string[] = []
+    page.on('websocket', (socket) => sockets.push(socket.url()))
+    const before = new Map((await tiles(page)).filter((t) => t.state === 'loaded').map((t) => [t.imageId, t.digest]))
+    await openDrawer(page)
+    await page.click('[data-transport="websocket"]')
+    await page.waitForSelector('#transport-info[data-transport="websocket"]')
+    imageRequests = []
+    const generation = await generationOf(page)
+    await page.click('#clear-cache')
+    await waitForGeneration(page, generation + 1)
+    const loaded = (await tiles(page)).filter((t) => t.state === 'loaded')
+    // The same versions, decrypted to the same bytes, none of them over HTTP.
+    expect(new Map(loaded.map((t) => [t.imageId, t.digest]))).toEqual(before)
+    expect(loaded.map((t) => t.source)).toEqual(Array(8).fill('network'))
+    expect(imageRequests).toHaveLength(0)
+    const rows = await page.$$eval('#wire-log tbody tr', (trs) => trs.slice(0, 8).map((tr) => `${(tr as HTMLElement).dataset.via} ${(tr as HTMLElement).dataset.state}`))
+    expect(rows).toEqual(Array(8).fill('websocket 0'))
+    expect(sockets.some((url) => new URL(url).pathname === '/player-image-ws' && new URL(url).searchParams.has('ticket'))).toBe(true)
+    await page.click('#dev-close')
+    await page.$eval('#access-log', (log) => log.replaceChildren())
+    for (const check of ['unauthenticated', 'forbidden', 'scope']) {
+      await page.click(`[data-check="${check}"]`)
+      await page.waitForSelector(`#access-log li[data-check="${check}"]`)
+    }
+    const log = await page.$$eval('#access-log li', (items) => items.map((li) => ({ ...(li as HTMLElement).dataset })))
+    expect(log.find((l) => l.check === 'unauthenticated')).toMatchObject({ status: '401', via: 'WebSocket', refused: 'true' })
+    expect(log.find((l) => l.check === 'forbidden')).toMatchObject({ status: '403', via: 'WebSocket', refused: 'true' })
+    expect(log.find((l) => l.check === 'scope')).toMatchObject({ state: '5', stateName: 'InvalidProof' })
+    await openDrawer(page)
+    await page.click('[data-transport="http"]')
+    await page.waitForSelector('#transport-info[data-transport="http"]')
+    await closeDrawer(page)
+  })
+
   it('a guest sees avatars only, and the route refuses a photo with 403 even with a valid sign-in', async () => {
     await signOut(page)
     imageRequests = []
