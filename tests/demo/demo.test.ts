@@ -139,6 +139,7 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
     await page.waitForSelector('#status[data-state="signed-out"]')
     expect(await page.$$eval('.user-choice', (els) => els.map((el) => (el as HTMLElement).dataset.role))).toEqual(['coach', 'player', 'player', 'guest'])
     expect(await page.isHidden('#roster')).toBe(true)
+    expect(await page.isVisible('#sign-out')).toBe(false)
     expect(imageRequests).toHaveLength(0)
     expect((await fetch(`${demo!.info.pageUrl}api/roster`)).status).toBe(401)
     const avatar = manifest[0]!
