@@ -1,12 +1,16 @@
 // Cache writes and `lastUsed` touches, off the path that puts images on screen. Writes are queued
 // and flushed in one readwrite transaction per batch after a quiet period (and, where the browser
 // has it, when it is idle), bounded in time (WRITE_MAX_WAIT_MS after the first queued write) and in
-// memory (WRITE_MAX_QUEUED_BYTES). A queued write is visible to reads (load-image serves it from its
+// memory (WRITE_MAX_QUEUED_BYTES), and flushed at once when the page is hidden or left (pagehide),
+// so a reload still finds them. The quiet period is long enough for the images just handed out to
+// decode: in Chromium a write serialises its values (large ones into blob files) on the main thread,
+// and a 12 MiB flush 150 ms after the last image measurably delayed that image's decode. A queued write is visible to reads (load-image serves it from its
 // bytes) until its transaction committed. Touches are an eviction hint: collected, written later in
 // one transaction, and losing one costs only LRU precision.
 import type { CacheStore, CachedImage } from './cache/cache-store.js'
 import { isQuotaError } from './cache/cache-store.js'
 import { cacheEpoch, type FrontendRuntime } from './runtime.js'
+import { imageIdOf, isSlotOf } from './image-target.js'
 
 export interface QueuedWrite {
   readonly entry: CachedImage
@@ -27,8 +31,8 @@ export interface WriteQueue {
   touchTimer: ReturnType<typeof setTimeout> | undefined
 }
 
-const WRITE_QUIET_MS = 150
-const WRITE_MAX_WAIT_MS = 2000
+const WRITE_QUIET_MS = 1000
+const WRITE_MAX_WAIT_MS = 5000
 const WRITE_MAX_QUEUED_BYTES = 16 << 20
 const IDLE_TIMEOUT_MS = 500
 const TOUCH_DELAY_MS = 1000
@@ -44,8 +48,26 @@ function whenIdle(run: () => void): void {
   else run()
 }
 
+type PageEvents = { addEventListener?: (type: string, listener: () => void) => void; document?: { visibilityState?: string } }
+const flushOnLeave = new WeakSet<FrontendRuntime>()
+
+// A page going away (reload, navigation, tab hidden) writes what is queued now rather than never.
+function watchPageLeave(runtime: FrontendRuntime): void {
+  const page = globalThis as PageEvents
+  if (flushOnLeave.has(runtime) || typeof page.addEventListener !== 'function') return
+  flushOnLeave.add(runtime)
+  const now = () => {
+    if (runtime.writes.queued.size > 0) void flushWrites(runtime)
+  }
+  page.addEventListener('pagehide', now)
+  page.addEventListener('visibilitychange', () => {
+    if (page.document?.visibilityState === 'hidden') now()
+  })
+}
+
 /** Queues `entry` for the persistent tier. */
 export function queueWrite(runtime: FrontendRuntime, write: QueuedWrite): void {
+  watchPageLeave(runtime)
   const q = runtime.writes
   const old = q.queued.get(write.entry.id)
   if (old) q.bytes -= old.entry.size
@@ -61,16 +83,19 @@ export function queueWrite(runtime: FrontendRuntime, write: QueuedWrite): void {
   }, wait)
 }
 
-/** Drops queued writes (of `id`, or all) after an emptying; a flush already running is awaited by its caller. */
+/**
+ * Drops queued writes (of `id`'s original and variants, or all) after an emptying; a flush already
+ * running is awaited by its caller.
+ */
 export function dropQueuedWrites(runtime: FrontendRuntime, id?: string): void {
   const q = runtime.writes
-  for (const [key, write] of q.queued) {
-    if (id !== undefined && key !== id) continue
-    q.queued.delete(key)
+  for (const [slot, write] of q.queued) {
+    if (id !== undefined && !isSlotOf(slot, id)) continue
+    q.queued.delete(slot)
     q.bytes -= write.entry.size
   }
   if (id === undefined) q.touches.clear()
-  else q.touches.delete(id)
+  else for (const slot of [...q.touches.keys()]) if (isSlotOf(slot, id)) q.touches.delete(slot)
 }
 
 /** Writes everything queued so far, now; resolves once it committed (or failed, counted). */
@@ -83,7 +108,7 @@ export function flushWrites(runtime: FrontendRuntime): Promise<void> {
   const run = q.running.then(async () => {
     const batch = [...q.queued.values()]
     if (batch.length === 0) return
-    const current = batch.filter((write) => write.epoch === cacheEpoch(runtime, write.entry.id))
+    const current = batch.filter((write) => write.epoch === cacheEpoch(runtime, imageIdOf(write.entry.id)))
     const byStore = new Map<CacheStore, QueuedWrite[]>()
     for (const write of current) {
       const list = byStore.get(write.store)

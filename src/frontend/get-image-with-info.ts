@@ -2,6 +2,7 @@ import { handleError } from '../shared/error-handling.js'
 import type { ImageRecord } from '../types/index.js'
 import { loadImage, type GetImageContext } from './load-image.js'
 import type { LoadResult } from './load-result.js'
+import type { ImageRequestOptions } from './image-target.js'
 
 /** {@link getImage}'s Blob with what it cost: source tier, wire bytes, decode and decrypt time. */
 export interface ImageWithInfo extends LoadResult {
@@ -13,7 +14,7 @@ export interface ImageWithInfo extends LoadResult {
 
 /**
  * Same as getImage, but also says where the image came from and what it cost (for dashboards and
- * demo pages). Returns `null` on failure per the error mode, like getImage.
+ * demo pages). Returns `null` on failure per the error mode, like getImage; `options.variant` as there.
  *
  * @example
  * ```ts
@@ -21,10 +22,14 @@ export interface ImageWithInfo extends LoadResult {
  * if (info) console.log(`${info.source}: ${info.wireBytes} B, decrypt ${info.decryptMs.toFixed(2)} ms`)
  * ```
  */
-export async function getImageWithInfo<Context = GetImageContext>(record: ImageRecord, context?: Context): Promise<ImageWithInfo | null> {
+export async function getImageWithInfo<Context = GetImageContext>(
+  record: ImageRecord,
+  context?: Context,
+  options?: ImageRequestOptions,
+): Promise<ImageWithInfo | null> {
   const started = performance.now()
   try {
-    const result = await loadImage(record, context)
+    const result = await loadImage(record, context, options)
     return { ...result, totalMs: performance.now() - started }
   } catch (error) {
     return handleError(error)

@@ -1,5 +1,5 @@
-// The default way to put an image on screen. One object URL per image version (id + token + the
-// record's key material), shared by every holder: an image shown twice, or shown again after a
+// The default way to put an image on screen. One object URL per image version and slot (id or
+// variant + token + the slot's key material), shared by every holder: an image shown twice, or shown again after a
 // re-render, keeps the same URL, so the browser reuses the image it already decoded instead of
 // decoding a new blob: URL. The URL holds its Blob itself, so evicting the hot tier never revokes
 // what is on screen. The last release revokes it after a grace period of one macrotask: a component
@@ -9,7 +9,7 @@ import { handleError } from '../shared/error-handling.js'
 import type { ImageRecord } from '../types/index.js'
 import { materialTag } from './cache/hot-tier.js'
 import { loadImage, type GetImageContext } from './load-image.js'
-import { validateRecord } from './record-validation.js'
+import { resolveTarget, variantOption, type ImageRequestOptions } from './image-target.js'
 import { getRuntime } from './runtime.js'
 
 /** A counted object URL of one image version; `release()` is idempotent. */
@@ -28,7 +28,6 @@ interface LiveUrl {
 const live = new Map<string, LiveUrl>()
 let unshared = 0
 
-const versionKey = (record: ImageRecord) => `${record.token}:${record.id}:${materialTag(record.meta)}`
 
 function hold(key: string, entry: LiveUrl): ImageUrlHandle {
   entry.count++
@@ -75,6 +74,7 @@ export function liveImageUrlCount(): number {
  * release, so a re-render that releases and re-acquires keeps it). Revoked for every holder by
  * clearImageCache() and initPixstoreFrontend(). `null` on failure per the error mode, like getImage.
  * An `Updated` answer (a newer version than the record) gets a URL of its own, shared with no one.
+ * `{ variant: 'thumb' }` asks for a variant the record lists (its own URL; `VARIANT_UNKNOWN` otherwise).
  *
  * @example
  * ```ts
@@ -82,12 +82,17 @@ export function liveImageUrlCount(): number {
  * if (handle) img.src = handle.url
  * // when the component unmounts:
  * handle?.release()
+ * const thumb = await getImageUrl(record, undefined, { variant: 'thumb' })
  * ```
  */
-export async function getImageUrl<Context = GetImageContext>(record: ImageRecord, context?: Context): Promise<ImageUrlHandle | null> {
+export async function getImageUrl<Context = GetImageContext>(
+  record: ImageRecord,
+  context?: Context,
+  options?: ImageRequestOptions,
+): Promise<ImageUrlHandle | null> {
   try {
-    validateRecord(record)
-    const key = versionKey(record)
+    const target = resolveTarget(record, variantOption(options))
+    const key = `${record.token}:${target.slot}:${materialTag(target.meta)}`
     const existing = live.get(key)
     if (existing) {
       const counters = getRuntime().counters
@@ -95,7 +100,7 @@ export async function getImageUrl<Context = GetImageContext>(record: ImageRecord
       counters.hotHits++
       return hold(key, existing)
     }
-    const result = await loadImage(record, context)
+    const result = await loadImage(record, context, options)
     // Another caller may have made the URL while this one loaded (same shared load, same Blob).
     const joined = live.get(key)
     if (joined) return hold(key, joined)

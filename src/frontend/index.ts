@@ -22,8 +22,9 @@ export { placeholderDataUrl, type ImageInfo } from './placeholder.js'
 export { createHttpFetcher, type HttpFetcherOptions } from './fetch/http-fetcher.js'
 export type { PixstoreFrontendConfig, RefreshRecord } from './config.js'
 export type { GetImageContext } from './load-image.js'
+export type { ImageRequestOptions } from './image-target.js'
 export type { ImageSource } from './load-result.js'
-export type { ImageFetcher, ImageRecord, ImageMeta } from '../types/index.js'
+export type { ImageFetcher, ImageFetchRequest, ImageRecord, ImageMeta, ImageVariant } from '../types/index.js'
 export { PixstoreError, isPixstoreError, type PixstoreErrorCode } from '../shared/errors.js'
 export {
   setErrorHandlingMode,

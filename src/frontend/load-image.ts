@@ -1,6 +1,7 @@
 // The getImage pipeline. Order of the tiers: hot (decrypted Blobs in memory) -> persistent cache
 // (ciphertext, same token; the reads of one tick share a transaction) -> one shared network load per
-// id+token (the misses of one tick share a batch request). The persistent tier is written only after
+// slot+token (the misses of one tick share a batch request). A slot is an id's original or one of its
+// variants (see image-target.ts): every tier keys on it, and each slot decrypts with its own meta. The persistent tier is written only after
 // decryption succeeded, through the write queue: the caller has its Blob long before the write
 // commits, and reads of that id meanwhile are served from the queued bytes (see cache-writes.ts).
 import { PixstoreError } from '../shared/errors.js'
@@ -16,6 +17,7 @@ import { constantTimeEqual } from '../shared/bytes.js'
 import { abortedError, signalOf } from './fetch/abort.js'
 import type { LoadResult } from './load-result.js'
 import { validateRecord } from './record-validation.js'
+import { resolveTarget, variantOption, type ImageTarget } from './image-target.js'
 import { cacheEpoch, getRuntime, type FrontendRuntime, type SharedLoad } from './runtime.js'
 import type { RefreshRecord } from './config.js'
 import { wireStateError } from './wire-state-error.js'
@@ -30,23 +32,23 @@ export interface GetImageContext {
 
 const now = () => performance.now()
 
-export async function loadImage(record: ImageRecord, context: unknown): Promise<LoadResult & { shared: boolean }> {
-  const material = validateRecord(record)
+export async function loadImage(record: ImageRecord, context: unknown, options?: unknown): Promise<LoadResult & { shared: boolean }> {
+  const target = resolveTarget(record, variantOption(options))
   const runtime = getRuntime()
-  const hot = runtime.hot.get(record.id, record.token, materialTag(record.meta))
+  const hot = runtime.hot.get(target.slot, record.token, materialTag(target.meta))
   if (hot) {
     runtime.counters.hits++
     runtime.counters.hotHits++
     const at = Date.now()
     if (at - hot.touchedAt >= runtime.config.frontendTouchIntervalMs) {
       hot.touchedAt = at
-      queueTouch(runtime, record.id, record.token, at)
+      queueTouch(runtime, target.slot, record.token, at)
     }
     return { blob: hot.blob, source: 'hot', token: record.token, wireBytes: 0, decodeMs: 0, decryptMs: 0, shared: false }
   }
   const signal = signalOf(context)
   if (signal?.aborted) throw abortedError(signal)
-  const key = `${record.token}:${record.id}`
+  const key = `${record.token}:${target.slot}`
   let load = runtime.inflight.get(key)
   // A load every earlier caller abandoned is finishing as aborted: start afresh rather than join it.
   if (load?.controller.signal.aborted) load = undefined
@@ -54,7 +56,7 @@ export async function loadImage(record: ImageRecord, context: unknown): Promise<
   if (!load) {
     const controller = new AbortController()
     const started: SharedLoad = { controller, waiters: 0, promise: undefined as unknown as Promise<LoadResult> }
-    started.promise = loadUncached(runtime, record, material, context, controller.signal)
+    started.promise = loadUncached(runtime, record, target, context, controller.signal)
     runtime.inflight.set(key, started)
     // Forget the load once settled. These handlers also keep a failure that no caller waits for any
     // more (all aborted) from surfacing as an unhandled rejection.
@@ -97,8 +99,7 @@ function waitFor(load: SharedLoad, signal: AbortSignal | undefined): Promise<Loa
  * this version already ends with its tag: read from IndexedDB it is our own copy, so the record's tag
  * is written over it (no second buffer); a queued write's bytes are shared and never changed.
  */
-function sealedOf(cached: CachedImage, tag: Uint8Array, shared: boolean): Uint8Array {
-  const buffer = cached.ciphertext
+function sealedOf(cached: CachedImage, buffer: ArrayBuffer | Blob, tag: Uint8Array, shared: boolean): Uint8Array {
   if (!(buffer instanceof ArrayBuffer) || !Number.isSafeInteger(cached.size) || cached.size < 0 || cached.size > buffer.byteLength) {
     throw new PixstoreError('DECRYPT_FAILED', 'cached entry is malformed')
   }
@@ -111,24 +112,33 @@ function sealedOf(cached: CachedImage, tag: Uint8Array, shared: boolean): Uint8A
   return whole
 }
 
+async function readBlob(blob: Blob): Promise<ArrayBuffer> {
+  try {
+    return await blob.arrayBuffer()
+  } catch (cause) {
+    throw new PixstoreError('DECRYPT_FAILED', `cached entry could not be read: ${causeText(cause)}`, { cause })
+  }
+}
+
 async function loadUncached(
   runtime: FrontendRuntime,
   record: ImageRecord,
-  material: KeyMaterial,
+  target: ImageTarget,
   context: unknown,
   signal: AbortSignal,
 ): Promise<LoadResult> {
+  const { slot, material } = target
   const epoch = cacheEpoch(runtime, record.id)
   const store = await runtime.store()
   let cached: CachedImage | undefined
   // A write still queued is what the persistent tier will hold: serve it from its bytes.
-  const queued = runtime.writes.queued.get(record.id)
+  const queued = runtime.writes.queued.get(slot)
   const fromQueue = queued !== undefined && queued.epoch === epoch && queued.entry.token === record.token
   if (fromQueue) {
     cached = queued.entry
   } else {
     try {
-      if (store.mayHave(record.id)) cached = await store.get(record.id)
+      if (store.mayHave(slot)) cached = await store.get(slot)
     } catch {
       cached = undefined // an unreadable cache is a miss, never a failed image
     }
@@ -136,45 +146,50 @@ async function loadUncached(
   if (cached && cached.token === record.token) {
     const started = now()
     try {
-      const blob = await decryptSealedToBlob(sealedOf(cached, material.tag, fromQueue), material, runtime.config.imageFormats)
+      // A Blob value (large entries, see indexeddb-cache-store.ts) is read here, each in parallel with
+      // the others; a blob file gone missing rejects like tampered bytes, below.
+      const stored = cached.ciphertext
+      const buffer = typeof Blob === 'function' && stored instanceof Blob ? await readBlob(stored) : stored
+      const blob = await decryptSealedToBlob(sealedOf(cached, buffer, material.tag, fromQueue), material, runtime.config.imageFormats)
       const decryptMs = now() - started
       runtime.counters.hits++
       const at = Date.now()
       const touched = at - cached.lastUsed >= runtime.config.frontendTouchIntervalMs
-      if (touched) queueTouch(runtime, record.id, record.token, at)
-      if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(record.id, record.token, materialTag(record.meta), blob, touched ? at : cached.lastUsed, true)
+      if (touched) queueTouch(runtime, slot, record.token, at)
+      if (cacheEpoch(runtime, record.id) === epoch) runtime.hot.set(slot, record.token, materialTag(target.meta), blob, touched ? at : cached.lastUsed, true)
       return { blob, source: store.kind, token: record.token, wireBytes: 0, decodeMs: 0, decryptMs }
     } catch (error) {
       if (!(error instanceof PixstoreError)) throw error
       // Tampered bytes or a key that changed under the same token: drop the entry, ask the network once.
-      if (fromQueue && runtime.writes.queued.get(record.id) === queued) {
-        runtime.writes.queued.delete(record.id)
+      if (fromQueue && runtime.writes.queued.get(slot) === queued) {
+        runtime.writes.queued.delete(slot)
         runtime.writes.bytes -= queued.entry.size
       }
-      await store.delete(record.id).catch(() => {})
+      await store.delete(slot).catch(() => {})
     }
   }
   runtime.counters.misses++
-  return loadFromNetwork(runtime, store, record, material, context, signal, epoch)
+  return loadFromNetwork(runtime, store, record, target, context, signal, epoch)
 }
 
 async function loadFromNetwork(
   runtime: FrontendRuntime,
   store: CacheStore,
   firstRecord: ImageRecord,
-  firstMaterial: KeyMaterial,
+  firstTarget: ImageTarget,
   context: unknown,
   signal: AbortSignal,
   epoch: string,
 ): Promise<LoadResult> {
   let record = firstRecord
-  let material = firstMaterial
+  let target = firstTarget
+  const { slot, variant } = firstTarget
   // The fetcher gets the shared load's signal, never the first caller's own: that caller aborting must
   // not cancel a request other callers still wait for. A custom fetcher's context is otherwise passed
   // as is (the very object, when it carries no signal).
   const fetchContext = runtime.customFetcher && signalOf(context) === undefined ? context : { ...(context as object), signal }
   for (let refreshed = false; ; refreshed = true) {
-    const fetched = await runtime.network.fetch(record, context, fetchContext, signal)
+    const fetched = await runtime.network.fetch(record, variant, context, fetchContext, signal)
     const { payload, decodeMs } = fetched
     let token: number
     let key: KeyMaterial
@@ -187,8 +202,8 @@ async function loadFromNetwork(
     if (payload.state === WireState.Success) {
       proven = true
       token = record.token
-      key = material
-      keyTag = materialTag(record.meta)
+      key = target.material
+      keyTag = materialTag(target.meta)
       ciphertext = payload.ciphertext
     } else if (payload.state === WireState.Updated) {
       if (payload.token <= record.token) {
@@ -208,8 +223,10 @@ async function loadFromNetwork(
       const proofRejected = payload.state === WireState.InvalidProof || payload.state === WireState.MissingProof
       if (proofRejected && refresh && !refreshed) {
         const fresh = await refresh(record)
-        material = validateRecord(fresh)
+        validateRecord(fresh)
         if (fresh.id !== record.id) throw new PixstoreError('RECORD_INVALID', 'refreshRecord returned a record for another image')
+        // The fresh version must still list the variant asked for (VARIANT_UNKNOWN otherwise).
+        target = resolveTarget(fresh, variant)
         record = fresh
         if (signal.aborted) throw abortedError(signal)
         continue
@@ -224,8 +241,8 @@ async function loadFromNetwork(
     // Emptied while this load was in flight (logout, deleteCachedImage): the caller gets its image,
     // the cache stays as the application left it.
     if (cacheEpoch(runtime, record.id) === epoch) {
-      runtime.hot.set(record.id, token, keyTag, blob, Date.now(), proven)
-      const entry = { id: record.id, token, ciphertext: sealed.buffer, size: ciphertext.length, lastUsed: Date.now() }
+      runtime.hot.set(slot, token, keyTag, blob, Date.now(), proven)
+      const entry = { id: slot, token, ciphertext: sealed.buffer, size: ciphertext.length, lastUsed: Date.now() }
       queueWrite(runtime, { entry, proven, epoch, store })
     }
     return { blob, source: 'network', token, wireBytes: fetched.wireBytes, decodeMs, decryptMs }

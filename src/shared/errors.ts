@@ -67,6 +67,7 @@ export type PixstoreErrorCode =
   | 'STATE_STALE_UPDATE' // an Updated answer whose token is not above the record's: refused, nothing cached
   | 'CACHE_ERROR'
   | 'RECORD_INVALID' // getImage got something that is not an ImageRecord
+  | 'VARIANT_UNKNOWN' // a variant name that is not valid, or that the record (client) / current version (server) does not have
 
 /** An error Pixstore raised on purpose, with a stable {@link PixstoreErrorCode}. Never carries a secret. */
 export class PixstoreError extends Error {

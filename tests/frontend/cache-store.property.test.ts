@@ -72,7 +72,8 @@ async function check(makeStore: () => Promise<CacheStore>, ops: Op[]): Promise<v
         continue
       }
       expect(got).toMatchObject({ id: key, token: want.token, size: want.size })
-      const bytes = new Uint8Array(got!.ciphertext)
+      const c = got!.ciphertext
+      const bytes = new Uint8Array(c instanceof Blob ? await c.arrayBuffer() : c)
       expect(bytes.length).toBe(want.size)
       expect(bytes.every((b) => b === want.fill)).toBe(true)
     }

@@ -5,11 +5,14 @@
  * One cached image version. `ciphertext` holds the GCM ciphertext in its first `size` bytes; entries
  * this version writes keep the 16-byte tag after it (the buffer WebCrypto decrypted, stored without a
  * second copy), entries adopted or written before hold the ciphertext alone. The tag is no secret.
+ * The IndexedDB store keeps large ciphertexts as a Blob of those same bytes (see BLOB_VALUE_MIN_BYTES);
+ * the memory store and the write queue always hold ArrayBuffers.
  */
 export interface CachedImage {
+  /** The cache slot: the image id for its original, `${id}@${variant}` for a variant (image-target.ts). */
   id: string
   token: number
-  ciphertext: ArrayBuffer
+  ciphertext: ArrayBuffer | Blob
   /** Ciphertext bytes (what the limits count), without the tag. */
   size: number
   lastUsed: number
@@ -52,7 +55,10 @@ export interface CacheStore {
   touch(id: string, token: number, lastUsed: number): Promise<void>
   /** Several touches in one transaction. */
   touchMany(touches: readonly { id: string; token: number; lastUsed: number }[]): Promise<void>
+  /** Deletes one slot. */
   delete(id: string): Promise<void>
+  /** Deletes `id`'s original and all of its variants, in one transaction. */
+  deleteImage(id: string): Promise<void>
   has(id: string): Promise<boolean>
   clear(): Promise<void>
   totals(): Promise<CacheTotals>

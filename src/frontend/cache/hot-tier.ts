@@ -5,6 +5,7 @@
 // material the entry was decrypted with: the key is the capability, and id + token are not secret,
 // so a record without the right key gets no plaintext from memory either.
 import type { ImageMeta } from '../../types/index.js'
+import { isSlotOf } from '../image-target.js'
 
 /** Names a version's key material (the record's base64 meta), to match hot entries against records. */
 export function materialTag(meta: ImageMeta): string {
@@ -23,7 +24,10 @@ export interface HotEntry {
 export interface HotTier {
   get(id: string, token: number, material: string): HotEntry | undefined
   set(id: string, token: number, material: string, blob: Blob, touchedAt: number, proven: boolean): void
-  delete(id: string): void
+  /** Drops one slot (an original or one variant, see image-target.ts). */
+  delete(slot: string): void
+  /** Drops `id`'s original and every one of its variants. */
+  deleteImage(id: string): void
   clear(): void
   readonly bytes: number
   readonly size: number
@@ -63,6 +67,9 @@ export function createHotTier(maxBytes: number): HotTier {
       }
     },
     delete: remove,
+    deleteImage(id) {
+      for (const slot of [...entries.keys()]) if (isSlotOf(slot, id)) remove(slot)
+    },
     clear() {
       entries.clear()
       bytes = 0

@@ -5,6 +5,7 @@
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb'
 import { adoptPixstore3Records, isPixstore3Layout } from './adopt-pixstore3-cache.js'
 import type { CacheStore, CachedImage, CacheTotals } from './cache-store.js'
+import { variantSlotRange } from '../image-target.js'
 
 interface CacheSchema extends DBSchema {
   images: { key: string; value: CachedImage; indexes: { lastUsed: [number, number] } }
@@ -20,6 +21,19 @@ const queued = (request: Promise<unknown>): void => {
   request.catch(() => {})
 }
 const LAST_USED_INDEX = 'lastUsed'
+
+// Ciphertexts from this size on are stored as Blob values. Chromium keeps a large ArrayBuffer value
+// in a blob file anyway (IndexedDB wraps values over 64 KiB), but reading one back unwraps it on the
+// main thread, in request order: in a 12 × 1 MiB gallery each read then waited for the one before.
+// A Blob value comes back as a handle at once, and the bytes are read (blob.arrayBuffer()) in
+// parallel. Smaller values stay ArrayBuffers: a blob file per 10 KiB entry costs more than it saves.
+const BLOB_VALUE_MIN_BYTES = 64 * 1024
+
+function storable(entry: CachedImage): CachedImage {
+  const c = entry.ciphertext
+  if (!(c instanceof ArrayBuffer) || c.byteLength < BLOB_VALUE_MIN_BYTES || typeof Blob !== 'function') return entry
+  return { ...entry, ciphertext: new Blob([c]) }
+}
 
 export interface IndexedDBCacheOptions {
   dbName: string
@@ -148,7 +162,7 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       totals.entries += 1
       totals.bytes += entry.size
       slots.set(entry.id, entry)
-      queued(store.put(entry))
+      queued(store.put(storable(entry)))
       wrote++
     })
     if (wrote === 0) {
@@ -210,6 +224,35 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
       }
       await tx.done
       known.delete(id)
+    },
+    async deleteImage(id) {
+      const tx = db.transaction([images, totalsStore], 'readwrite')
+      queued(tx.done)
+      const store = tx.objectStore(images)
+      const meta = tx.objectStore(totalsStore)
+      const [first, end] = variantSlotRange(id)
+      const range = IDBKeyRange.bound(first, end, false, true)
+      // The original's slot and the variants' range; sizes come from the index keys, no ciphertext is read.
+      const [old, current] = await Promise.all([store.get(id), meta.get(TOTALS_KEY)])
+      const totals = readTotals(current)
+      const gone: string[] = []
+      if (old) {
+        gone.push(id)
+        totals.entries -= 1
+        totals.bytes -= old.size
+      }
+      for (let cursor = await store.openCursor(range); cursor; cursor = await cursor.continue()) {
+        gone.push(cursor.primaryKey)
+        totals.entries -= 1
+        totals.bytes -= cursor.value.size
+      }
+      if (gone.length > 0) {
+        queued(store.delete(id))
+        queued(store.delete(range))
+        queued(meta.put(readTotals(totals), TOTALS_KEY))
+      }
+      await tx.done
+      for (const slot of gone) known.delete(slot)
     },
     async has(id) {
       return (await db.getKey(images, id)) !== undefined

@@ -1,6 +1,7 @@
 // Fallback where IndexedDB is missing or refuses to open (Node, blocked storage, some private modes):
 // images still load, the cache just lasts as long as the page.
 import type { CacheStore, CachedImage, CacheTotals } from './cache-store.js'
+import { isSlotOf } from '../image-target.js'
 
 /** A Map kept in least-recently-used order (a touch moves the entry to the end). */
 export function createMemoryCacheStore(): CacheStore {
@@ -47,6 +48,9 @@ export function createMemoryCacheStore(): CacheStore {
     },
     async delete(id) {
       remove(id)
+    },
+    async deleteImage(id) {
+      for (const slot of [...entries.keys()]) if (isSlotOf(slot, id)) remove(slot)
     },
     async has(id) {
       return entries.has(id)

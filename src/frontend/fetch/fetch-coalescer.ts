@@ -7,13 +7,17 @@
 // aborted once every image in it was.
 import { decodeBatch, decodeWirePayload } from '../../codec/index.js'
 import { PixstoreError } from '../../shared/errors.js'
-import type { ImageFetcher, ImageRecord, WirePayload } from '../../types/index.js'
+import type { ImageFetchRequest, ImageFetcher, ImageRecord, WirePayload } from '../../types/index.js'
 import { causeText } from '../cause-text.js'
 import { abortedError, signalOf } from './abort.js'
 
-/** An ImageFetcher that can also fetch several records in one request (a batch container, in order). */
+/**
+ * An ImageFetcher that can also fetch several records in one request (a batch container, in order).
+ * `requests[i]` says what `records[i]` is asked for (`{ variant }`, or `{}` for the original); one
+ * batch may hold the original and variants of one id.
+ */
 export type BatchImageFetcher<Context = any> = ImageFetcher<Context> & {
-  fetchBatch?: (records: ImageRecord[], context?: Context) => Promise<Uint8Array>
+  fetchBatch?: (records: ImageRecord[], context?: Context, requests?: ImageFetchRequest[]) => Promise<Uint8Array>
 }
 
 export interface FetchedFrame {
@@ -32,14 +36,16 @@ function decoded(frame: Uint8Array): FetchedFrame {
 
 export interface FetchCoalescer {
   /**
-   * The decoded answer for `record`. `context` is the caller's (the grouping key), `fetchContext`
-   * what a single request passes to the fetcher, `signal` the shared load's.
+   * The decoded answer for `record` (its `variant`, or the original when undefined). `context` is the
+   * caller's (the grouping key), `fetchContext` what a single request passes to the fetcher, `signal`
+   * the shared load's.
    */
-  fetch(record: ImageRecord, context: unknown, fetchContext: unknown, signal: AbortSignal): Promise<FetchedFrame>
+  fetch(record: ImageRecord, variant: string | undefined, context: unknown, fetchContext: unknown, signal: AbortSignal): Promise<FetchedFrame>
 }
 
 interface Waiter {
   record: ImageRecord
+  variant: string | undefined
   fetchContext: unknown
   signal: AbortSignal
   settled: boolean
@@ -64,11 +70,13 @@ export function createFetchCoalescer(options: {
     return new PixstoreError('FETCH_FAILED', `the image fetcher failed: ${causeText(error)}`, { cause: error })
   }
 
-  const single = async (record: ImageRecord, fetchContext: unknown, signal: AbortSignal): Promise<FetchedFrame> => {
+  const single = async (record: ImageRecord, variant: string | undefined, fetchContext: unknown, signal: AbortSignal): Promise<FetchedFrame> => {
     counters.networkRequests++
     let bytes: unknown
     try {
-      bytes = await fetcher(record, fetchContext)
+      // The original is asked for exactly as before variants existed (two arguments), so a fetcher
+      // written for pixstore 3.2.1 keeps working; a variant adds the third.
+      bytes = await (variant === undefined ? fetcher(record, fetchContext) : fetcher(record, fetchContext, { variant }))
     } catch (error) {
       throw fail(error, signal)
     }
@@ -106,6 +114,7 @@ export function createFetchCoalescer(options: {
       const bytes: unknown = await fetcher.fetchBatch!(
         waiters.map((w) => w.record),
         batchContext,
+        waiters.map((w) => (w.variant === undefined ? {} : { variant: w.variant })),
       )
       if (!(bytes instanceof Uint8Array)) throw new PixstoreError('FETCH_FAILED', 'fetchBatch must resolve to a Uint8Array')
       const started = performance.now()
@@ -121,7 +130,7 @@ export function createFetchCoalescer(options: {
       }
       // No batch route (a pixstore 3.2.1 backend), or no container: single requests from now on.
       batchOff = true
-      for (const w of waiters) if (!w.settled) settle(w, () => single(w.record, w.fetchContext, w.signal))
+      for (const w of waiters) if (!w.settled) settle(w, () => single(w.record, w.variant, w.fetchContext, w.signal))
       return
     } finally {
       for (const w of waiters) w.signal.removeEventListener('abort', onAbort)
@@ -139,7 +148,7 @@ export function createFetchCoalescer(options: {
       for (let i = 0; i < live.length; i += options.maxBatchItems) {
         const chunk = live.slice(i, i + options.maxBatchItems)
         if (chunk.length === 1 || batchOff) {
-          for (const w of chunk) settle(w, () => single(w.record, w.fetchContext, w.signal))
+          for (const w of chunk) settle(w, () => single(w.record, w.variant, w.fetchContext, w.signal))
         } else {
           void runBatch(context, chunk)
         }
@@ -148,10 +157,10 @@ export function createFetchCoalescer(options: {
   }
 
   return {
-    fetch(record, context, fetchContext, signal) {
-      if (batchOff || typeof fetcher.fetchBatch !== 'function') return single(record, fetchContext, signal)
+    fetch(record, variant, context, fetchContext, signal) {
+      if (batchOff || typeof fetcher.fetchBatch !== 'function') return single(record, variant, fetchContext, signal)
       return new Promise<FetchedFrame>((resolve, reject) => {
-        const waiter: Waiter = { record, fetchContext, signal, settled: false, resolve, reject }
+        const waiter: Waiter = { record, variant, fetchContext, signal, settled: false, resolve, reject }
         signal.addEventListener(
           'abort',
           () => {

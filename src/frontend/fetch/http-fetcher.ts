@@ -4,8 +4,9 @@
 // a wire error state is an answer, and asking again would give the same one. Every call is bounded
 // in time (timeoutMs, over all its attempts) and in memory (maxResponseBytes, while reading).
 import { PixstoreError } from '../../shared/errors.js'
-import { PROOF_HEADER, TOKEN_HEADER } from '../../shared/protocol.js'
-import type { ImageRecord } from '../../types/index.js'
+import { PROOF_HEADER, TOKEN_HEADER, VARIANT_QUERY_PARAM } from '../../shared/protocol.js'
+import { isVariantName } from '../../shared/variant-name.js'
+import type { ImageFetchRequest, ImageRecord } from '../../types/index.js'
 import type { BatchImageFetcher } from './fetch-coalescer.js'
 import { causeText } from '../cause-text.js'
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } from './fetch-limits.js'
@@ -23,6 +24,14 @@ export interface HttpFetcherOptions {
   maxResponseBytes?: number
   /** Deadline of one call in ms: all attempts, their bodies and the waits between (default 30 s). */
   timeoutMs?: number
+}
+
+/** The variant a request names (undefined: the original); a name no preset could have is refused unsent. */
+function variantOf(request: ImageFetchRequest | undefined): string | undefined {
+  const variant = request?.variant
+  if (variant === undefined || variant === null) return undefined
+  if (!isVariantName(variant)) throw new PixstoreError('VARIANT_UNKNOWN', 'request.variant is not a variant name; no request was sent')
+  return variant
 }
 
 /** The URL of `id` under `base`, refused (RECORD_INVALID) if it would resolve outside `base`. */
@@ -64,7 +73,7 @@ function batchUrl(base: string): string {
  * ```
  */
 export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetcher<{ signal?: AbortSignal } | undefined> & {
-  fetchBatch: (records: ImageRecord[], context?: { signal?: AbortSignal }) => Promise<Uint8Array>
+  fetchBatch: (records: ImageRecord[], context?: { signal?: AbortSignal }, requests?: ImageFetchRequest[]) => Promise<Uint8Array>
 } {
   const base = options.endpointBaseUrl.replace(/\/+$/, '')
   const retries = options.retries ?? 2
@@ -113,17 +122,24 @@ export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetche
     }
   }
 
-  const fetcher = async (record: ImageRecord, context?: { signal?: AbortSignal }) => {
-    const url = imageUrl(base, record.id)
+  // `?variant=` only for a variant: the original's URL stays exactly pixstore 3.2.1's.
+  const fetcher = async (record: ImageRecord, context?: { signal?: AbortSignal }, request?: ImageFetchRequest) => {
+    const variant = variantOf(request)
+    let url = imageUrl(base, record.id)
+    if (variant !== undefined) url += `?${VARIANT_QUERY_PARAM}=${variant}`
     const headers: Record<string, string> = { [TOKEN_HEADER]: String(record.token) }
     if (record.statelessProof) headers[PROOF_HEADER] = record.statelessProof
     return send(url, { method: 'GET', headers }, maxResponseBytes, context)
   }
   // BATCH.md: POST to the route itself, the items as JSON; the answer is a container of one frame per
   // item, so the cap is one frame's per item plus the directory.
-  fetcher.fetchBatch = async (records: ImageRecord[], context?: { signal?: AbortSignal }) => {
+  fetcher.fetchBatch = async (records: ImageRecord[], context?: { signal?: AbortSignal }, requests?: ImageFetchRequest[]) => {
     for (const record of records) imageUrl(base, record.id) // the same id check as a GET, before anything is sent
-    const items = records.map((record) => ({ id: record.id, token: record.token, proof: record.statelessProof ?? '' }))
+    const items = records.map((record, i) => {
+      const variant = variantOf(requests?.[i])
+      const item = { id: record.id, token: record.token, proof: record.statelessProof ?? '' }
+      return variant === undefined ? item : { ...item, variant }
+    })
     const body = JSON.stringify({ v: 1, items })
     const cap = records.length * (maxResponseBytes + 4) + 4
     return send(batchUrl(base), { method: 'POST', headers: { 'content-type': 'application/json' }, body }, cap, context)

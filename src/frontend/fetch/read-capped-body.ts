@@ -28,18 +28,28 @@ export async function readCappedBody(response: Response, maxBytes: number): Prom
     return whole
   }
   const reader = response.body.getReader()
+  // A declared length (within the cap) sizes one buffer up front: each chunk is copied once, into
+  // place, instead of kept and copied again at the end. The declared length is a hint only (with a
+  // content encoding it counts the encoded bytes): a body longer than it continues in chunks.
+  const hint = declared !== null && /^\d+$/.test(declared) ? Number(declared) : -1
+  const whole = hint > 0 ? new Uint8Array(hint) : undefined
   const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
-    total += value.length
-    if (total > maxBytes) {
+    if (total + value.length > maxBytes) {
       await reader.cancel().catch(() => {})
       throw tooLarge(`more than ${maxBytes} bytes`, maxBytes)
     }
-    chunks.push(value)
+    if (whole && chunks.length === 0 && total + value.length <= whole.length) whole.set(value, total)
+    else {
+      if (whole && chunks.length === 0) chunks.push(whole.subarray(0, total))
+      chunks.push(value)
+    }
+    total += value.length
   }
+  if (whole && chunks.length === 0) return total === whole.length ? whole : whole.subarray(0, total)
   if (chunks.length === 1) return chunks[0]!
   const out = new Uint8Array(total)
   let at = 0

@@ -1,5 +1,6 @@
 // A minimal Pixstore-compatible endpoint on 127.0.0.1 for frontend tests: images sealed with our
 // crypto, frames built with our codec, proofs that can be expired on demand, every request counted.
+// Variants (`?variant=`) are sealed each under their own key, served under the image's token and proof.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createFrame, encodeWirePayload } from '../../../src/codec/index.js'
@@ -8,18 +9,24 @@ import { bytesToBase64 } from '../../../src/crypto/base64.js'
 import { formatToByte } from '../../../src/shared/image-formats.js'
 import { WireState, type ImageRecord } from '../../../src/types/index.js'
 
-interface StoredImage {
-  token: number
+interface Sealed {
   key: Uint8Array
   iv: Uint8Array
   tag: Uint8Array
   ciphertext: Uint8Array
 }
 
+interface StoredImage extends Sealed {
+  token: number
+  variants: Map<string, Sealed & { bytes: number }>
+}
+
 export interface RequestSeen {
   id: string
   token: string | undefined
   proof: string | undefined
+  /** The `?variant=` asked for, undefined for the original. */
+  variant?: string
 }
 
 export interface ImageServer {
@@ -27,7 +34,8 @@ export interface ImageServer {
   baseUrl: string
   port: number
   requests: RequestSeen[]
-  save(id: string, image: Uint8Array, format?: string): Promise<ImageRecord>
+  /** Stores a new version of `id` (a higher token), with its variants (name -> image bytes). */
+  save(id: string, image: Uint8Array, format?: string, variants?: Record<string, Uint8Array>): Promise<ImageRecord>
   record(id: string): ImageRecord
   /** Proofs issued before this call answer InvalidProof. */
   expireProofs(): void
@@ -43,24 +51,35 @@ export async function startImageServer(route = '/pixstore-image'): Promise<Image
   let generation = 0
   let lastToken = 0
   const proofFor = (id: string) => `proof.${generation}.${Buffer.from(id).toString('base64url')}`
+  const metaOf = (s: Sealed) => ({ key: bytesToBase64(s.key), iv: bytesToBase64(s.iv), tag: bytesToBase64(s.tag) })
   const recordOf = (id: string): ImageRecord => {
     const img = images.get(id)!
-    return {
-      id,
-      token: img.token,
-      meta: { key: bytesToBase64(img.key), iv: bytesToBase64(img.iv), tag: bytesToBase64(img.tag) },
-      statelessProof: proofFor(id),
+    const record: ImageRecord = { id, token: img.token, meta: metaOf(img), statelessProof: proofFor(id) }
+    if (img.variants.size > 0) {
+      record.variants = Object.fromEntries(
+        [...img.variants].map(([name, v]) => [name, { meta: metaOf(v), info: { mime: 'image/png', width: 1, height: 1, bytes: v.bytes } }]),
+      )
     }
+    return record
   }
-  const frameFor = (id: string | undefined, token: string | undefined, proof: string | undefined): Uint8Array => {
+  const seal = async (image: Uint8Array, format: string): Promise<Sealed> => {
+    const plaintext = new Uint8Array(image.length + 1)
+    plaintext[0] = formatToByte(format)
+    plaintext.set(image, 1)
+    const sealed = await sealImage(plaintext)
+    return { ...sealed, ciphertext: sealed.ciphertext.slice() }
+  }
+  const frameFor = (id: string | undefined, token: string | undefined, proof: string | undefined, variant: string | undefined): Uint8Array => {
     if (!id) return encodeWirePayload({ state: WireState.MissingID })
     if (!proof) return encodeWirePayload({ state: WireState.MissingProof })
     if (proof !== proofFor(id)) return encodeWirePayload({ state: WireState.InvalidProof })
     const img = images.get(id)
     if (!img) return encodeWirePayload({ state: WireState.NotFound })
+    const sealed = variant === undefined ? img : img.variants.get(variant)
+    if (!sealed) return encodeWirePayload({ state: WireState.NotFound })
     const current = token !== undefined && Number(token) === img.token
-    const { frame, body } = createFrame(current ? null : img, img.ciphertext.length)
-    body.set(img.ciphertext)
+    const { frame, body } = createFrame(current ? null : { token: img.token, key: sealed.key, iv: sealed.iv, tag: sealed.tag }, sealed.ciphertext.length)
+    body.set(sealed.ciphertext)
     return frame
   }
   const server: ImageServer = {
@@ -69,13 +88,12 @@ export async function startImageServer(route = '/pixstore-image'): Promise<Image
     requests: [],
     override: null,
     delayMs: 0,
-    async save(id, image, format = 'png') {
-      const plaintext = new Uint8Array(image.length + 1)
-      plaintext[0] = formatToByte(format)
-      plaintext.set(image, 1)
-      const sealed = await sealImage(plaintext)
+    async save(id, image, format = 'png', variants = {}) {
+      const sealed = await seal(image, format)
+      const sealedVariants = new Map<string, Sealed & { bytes: number }>()
+      for (const [name, bytes] of Object.entries(variants)) sealedVariants.set(name, { ...(await seal(bytes, 'png')), bytes: bytes.length })
       lastToken = Math.max(lastToken + 1, Date.now())
-      images.set(id, { token: lastToken, ...sealed, ciphertext: sealed.ciphertext.slice() })
+      images.set(id, { token: lastToken, ...sealed, variants: sealedVariants })
       return recordOf(id)
     },
     record: recordOf,
@@ -99,9 +117,10 @@ export async function startImageServer(route = '/pixstore-image'): Promise<Image
     const id = rawId ? decodeURIComponent(rawId) : undefined
     const token = (req.headers['x-pixstore-token'] as string | undefined) ?? url.searchParams.get('token') ?? undefined
     const proof = req.headers['x-pixstore-proof'] as string | undefined
-    server.requests.push({ id: id ?? '', token, proof })
+    const variant = url.searchParams.get('variant') ?? undefined
+    server.requests.push(variant === undefined ? { id: id ?? '', token, proof } : { id: id ?? '', token, proof, variant })
     const answer = () => {
-      const frame = server.override ? server.override(id ?? '') : frameFor(id, token, proof)
+      const frame = server.override ? server.override(id ?? '') : frameFor(id, token, proof, variant)
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': frame.length, 'cache-control': 'no-store' })
       res.end(frame)
     }
