@@ -25,8 +25,10 @@ export async function showCacheStats() {
   const out = $('#cache-stats')
   out.textContent =
     `${s.store}: ${s.entries} images, ${s.bytes.toLocaleString('en')} B of ciphertext · hot tier ${s.hotEntries} images · ` +
-    `since page load: ${s.hits} hits (${s.hotHits} hot), ${s.misses} misses, ${s.networkRequests} network requests`
+    `since page load: ${s.hits} hits (${s.hotHits} hot), ${s.misses} misses, ${s.networkRequests} network requests` +
+    (s.cacheWriteErrors ? ` · ${s.cacheWriteErrors} cache writes failed` : '')
   out.dataset.entries = String(s.entries)
+  out.dataset.writeErrors = String(s.cacheWriteErrors)
 }
 
 /** What a load's decrypt column says: a hot-tier hit kept the decrypted Blob and decrypted nothing. */

@@ -180,6 +180,9 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
     expect(stored).not.toContain(jwt)
     const states = await page.$$eval('#wire-log tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.state))
     expect(states).toEqual(Array(18).fill('0'))
+    // "ready" means written too: the page waits for the cache writes (getCacheStats) before saying so.
+    const stats = await page.$eval('#cache-stats', (el) => ({ ...(el as HTMLElement).dataset, text: el.textContent ?? '' }) as Record<string, string>)
+    expect({ entries: stats.entries, writeErrors: stats.writeErrors }, stats.text).toEqual({ entries: '18', writeErrors: '0' })
   })
 
   it('a reload signs the visitor out; signing in again takes every image from IndexedDB, with no image request', async () => {
@@ -212,6 +215,32 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
     const fields = (await page.getAttribute('#cache-record', 'data-fields'))!.split(',')
     expect(fields).toEqual(expect.arrayContaining(['id', 'token', 'ciphertext', 'size']))
     for (const secretField of ['key', 'iv', 'tag', 'meta', 'statelessProof']) expect(fields).not.toContain(secretField)
+    // Byte-level: the stored ciphertext, read straight from IndexedDB, holds no copy of the image key.
+    const session = (await (await fetch(`${demo!.info.pageUrl}api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: demo!.info.pageUrl.slice(0, -1) },
+      body: JSON.stringify({ userId: 'coach-dana' }),
+    })).json()) as { token: string }
+    const recordOf = await (await fetch(`${demo!.info.pageUrl}api/images/${encodeURIComponent(first.imageId)}/record`, { headers: { authorization: `Bearer ${session.token}` } })).json()
+    const key = Buffer.from((recordOf as { record: { meta: { key: string } } }).record.meta.key, 'base64')
+    const stored = await page.evaluate(
+      (id) =>
+        new Promise<number[]>((resolve, reject) => {
+          const open = indexedDB.open('pixstore')
+          open.onerror = () => reject(open.error)
+          open.onsuccess = () => {
+            const get = open.result.transaction('images').objectStore('images').get(id)
+            get.onsuccess = async () => {
+              const c = get.result.ciphertext as ArrayBuffer | Blob
+              resolve(Array.from(new Uint8Array(c instanceof Blob ? await c.arrayBuffer() : c)))
+              open.result.close()
+            }
+          }
+        }),
+      first.imageId,
+    )
+    expect(stored.length).toBeGreaterThan(1000)
+    expect(Buffer.from(stored).includes(key)).toBe(false)
     const before = await page.textContent('#cache-record')
     const generation = await generationOf(page)
     imageRequests = []
@@ -321,7 +350,7 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
       await page.click(`[data-check="${check}"]`)
       await page.waitForSelector(`#access-log li[data-check="${check}"]`)
     }
-    const log = await page.$$eval('#access-log li', (items) => items.map((li) => ({ ...(li as HTMLElement).dataset, text: li.textContent })))
+    const log = await page.$$eval('#access-log li', (items) => items.map((li) => ({ ...(li as HTMLElement).dataset, text: li.textContent ?? '' }) as Record<string, string>))
     expect(log.find((l) => l.check === 'unauthenticated')).toMatchObject({ status: '401', refused: 'true' })
     expect(log.find((l) => l.check === 'forbidden')).toMatchObject({ status: '403', refused: 'true' })
     const scope = log.find((l) => l.check === 'scope')!
