@@ -5,7 +5,7 @@ import type { ImageRecord } from '../types/index.js'
 import { readyState } from './backend-state.js'
 import { assertImageId } from './images/image-id.js'
 import { toImageRecord } from './images/image-record.js'
-import { unwrapStoredKey } from './images/stored-key.js'
+import { unwrapStoredKey, unwrapVariantKey } from './images/stored-key.js'
 
 /** Options of {@link getImageRecord}. */
 export interface GetImageRecordOptions {
@@ -25,8 +25,9 @@ function scopeOption(options: unknown): string | undefined {
 }
 
 /**
- * The current record of an image, with a fresh stateless proof on every call, and `info` when the
- * version was stored with its media facts.
+ * The current record of an image, with a fresh stateless proof on every call (one proof covers the
+ * image and its variants), `info` when the version was stored with its media facts, and
+ * `variants: { name: { meta, info } }` when it has variants.
  *
  * @example
  * ```ts
@@ -42,8 +43,13 @@ export async function getImageRecord(id: string, options?: GetImageRecordOptions
     // Records are handed to clients as the truth about an image: never from a head cache.
     const head = await state.storage.getHead(id, Number.POSITIVE_INFINITY)
     if (!head) throw new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id')
-    const key = await unwrapStoredKey(state.keyring, head)
-    return await toImageRecord(state, id, head.token, key, head.iv, head.tag, scopeOption(options), head.info)
+    const scope = scopeOption(options)
+    const [key, ...variantKeys] = await Promise.all([
+      unwrapStoredKey(state.keyring, head),
+      ...(head.variants ?? []).map((v) => unwrapVariantKey(state.keyring, { id, keyId: head.keyId, name: v.name, wrappedKey: v.wrappedKey })),
+    ])
+    const names = (head.variants ?? []).map((v) => v.name)
+    return await toImageRecord(state, id, head.token, head, { key: key!, variantKeys: new Map(names.map((n, i) => [n, variantKeys[i]!])) }, scope)
   } catch (e) {
     return handleError(e)
   }

@@ -11,11 +11,12 @@ export { customEndpointHelper, type CustomEndpointOptions } from './custom-endpo
 export { customEndpointBatchHelper, type CustomEndpointBatchItem, type CustomEndpointBatchOptions } from './custom-endpoint-batch-helper.js'
 export { startDefaultEndpoint, stopDefaultEndpoint, type EndpointAddress } from './endpoint/default-endpoint.js'
 export { rewrapImageKeys } from './rewrap-image-keys.js'
+export { regenerateVariants, type RegenerateVariantsOptions, type RegenerateVariantsResult } from './regenerate-variants.js'
 export type { PixstoreBackendConfig, SecretInput } from './config/backend-config.js'
 export type { StorageConfig } from './storage/create-storage.js'
 export type { StorageAdapter } from './storage/contract.js'
 export type { ImageInput } from './images/image-input.js'
-export type { ImageRecord, ImageMeta, ImageInfo } from '../types/index.js'
+export type { ImageRecord, ImageMeta, ImageInfo, ImageVariant, VariantPreset } from '../types/index.js'
 // Error handling, re-exported for parity with pixstore (also under `pixstore/shared`).
 export {
   setErrorHandlingMode,

@@ -2,12 +2,14 @@ import { unwrapImageKey, wrapImageKey } from '../crypto/key-wrap.js'
 import { handleError } from '../shared/error-handling.js'
 import { PixstoreError } from '../shared/errors.js'
 import { readyState } from './backend-state.js'
+import { variantKeyBinding } from './images/stored-key.js'
 
 /**
  * Re-wraps every stored image key under the current secret. Run it after rotating the secret
- * (new `secret`, old one in `previousSecrets`); once it reports 0 remaining, the old secret can be
+ * (new `secret`, old one in `previousSecrets`); an image's variant keys move with it, in one write.
+ * Once it reports 0 remaining, the old secret can be
  * dropped from `previousSecrets` after its proofs have expired. Updates re-wrap lazily anyway.
- * Resolves with how many keys were re-wrapped.
+ * Resolves with how many images had their keys re-wrapped.
  *
  * @example
  * ```ts
@@ -26,8 +28,14 @@ export async function rewrapImageKeys(): Promise<number | null> {
         // running with another secret.
         throw new PixstoreError('SECRET_MISMATCH', `image "${row.id}" has its key wrapped under key id "${row.keyId}", which no configured secret derives (add that secret to previousSecrets)`)
       }
-      const raw = await unwrapImageKey(old.wrapKey, row.id, row.wrappedKey)
-      return { keyId: current.keyId, wrappedKey: await wrapImageKey(current.wrapKey, row.id, raw) }
+      // Every key of the version moves at once (the adapter stores them in one write).
+      const move = async (binding: string, wrapped: Uint8Array) => wrapImageKey(current.wrapKey, binding, await unwrapImageKey(old.wrapKey, binding, wrapped))
+      const [wrappedKey, ...variantKeys] = await Promise.all([
+        move(row.id, row.wrappedKey),
+        ...(row.variants ?? []).map((v) => move(variantKeyBinding(row.id, v.name), v.wrappedKey)),
+      ])
+      const variants = (row.variants ?? []).map((v, i) => ({ name: v.name, wrappedKey: variantKeys[i]! }))
+      return { keyId: current.keyId, wrappedKey: wrappedKey!, variants }
     })
   } catch (e) {
     return handleError(e)

@@ -24,10 +24,10 @@ export async function updateImage(id: string, bytes: ImageInput): Promise<ImageR
     assertImageId(id)
     const state = await readyState()
     const image = await ingestImage(bytes, state.config)
-    const { version, key } = await sealVersion(id, image, state.keyring.current)
+    const { version, ...keys } = await sealVersion(id, image, state.keyring.current)
     const token = await state.storage.replace(id, version, Date.now())
     if (token === null) throw new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id')
-    return await toImageRecord(state, id, token, key, version.iv, version.tag, undefined, version.info)
+    return await toImageRecord(state, id, token, version, keys)
   } catch (e) {
     return handleError(e)
   }

@@ -46,6 +46,7 @@ export type PixstoreErrorCode =
   | 'IMAGE_NOT_FOUND'
   | 'IMAGE_ID_INVALID'
   | 'IMAGE_FILE_UNREADABLE'
+  | 'VARIANT_UNKNOWN' // a variant name that is not valid, or that the image's current version does not have
   // crypto
   | 'DECRYPT_FAILED'
   | 'CRYPTO_UNAVAILABLE' // no WebCrypto (crypto.subtle) here: neither an encryption nor a decryption failed

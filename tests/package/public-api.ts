@@ -14,7 +14,7 @@ export const REQUIRED_EXPORTS: Record<string, string[]> = {
   './backend': [
     'initPixstoreBackend', 'closePixstoreBackend', 'saveImage', 'saveImageFromFile', 'updateImage',
     'updateImageFromFile', 'deleteImage', 'imageExists', 'getImageRecord', 'customEndpointHelper',
-    'customEndpointBatchHelper', 'startDefaultEndpoint', 'stopDefaultEndpoint', 'PixstoreError',
+    'customEndpointBatchHelper', 'startDefaultEndpoint', 'stopDefaultEndpoint', 'PixstoreError', 'rewrapImageKeys', 'regenerateVariants',
   ],
   './backend/express': ['pixstoreExpress'],
   './backend/fetch': ['createPixstoreFetchHandler'],

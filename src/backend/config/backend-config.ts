@@ -8,6 +8,8 @@ import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
 import { DEFAULT_ENDPOINT_HOST, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
 import { MAX_BATCH_ITEMS } from '../../shared/protocol.js'
 import { resolveStorageConfig, type StorageConfig } from '../storage/create-storage.js'
+import type { VariantPreset } from '../../types/index.js'
+import { resolveVariantPresets, type ResolvedVariantPreset } from './variant-presets.js'
 
 /** A secret: a string (UTF-8, ≥ 32 bytes) or bytes (≥ 32). */
 export type SecretInput = string | Uint8Array
@@ -39,6 +41,13 @@ export interface PixstoreBackendConfig {
    * displayed orientation always stay.
    */
   keepMetadata?: boolean
+  /**
+   * Resize presets (an allowlist, at most 8): each saved or updated image also gets one encrypted
+   * variant per preset, e.g. `{ thumb: { width: 320, height: 320 } }` (fit `inside`, format `webp` by
+   * default; never enlarged). Clients can only ask for these names. After changing them, run
+   * `regenerateVariants()`. Default none.
+   */
+  variants?: Record<string, VariantPreset>
   /** Lifetime of a stateless proof (ms). Default 5 minutes. */
   proofTtlMs?: number
   /** pixstore 3.2.1's name for the proof lifetime (ms); `proofTtlMs` wins when both are set. */
@@ -93,6 +102,8 @@ export interface ResolvedBackendConfig {
   maxImagePixels: number
   maxImageFrames: number
   keepMetadata: boolean
+  /** The presets in name order (empty: no variants). */
+  variants: ResolvedVariantPreset[]
   proofTtlMs: number
   defaultEndpointEnabled: boolean
   defaultEndpointRoute: string
@@ -124,6 +135,7 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   maxImagePixels: 50_000_000,
   maxImageFrames: 1000,
   keepMetadata: false,
+  variants: [],
   proofTtlMs: 5 * 60_000,
   defaultEndpointEnabled: true,
   defaultEndpointRoute: DEFAULT_ENDPOINT_ROUTE,
@@ -159,7 +171,7 @@ const MAX_PROOF_TTL_MS = 7 * 24 * 3600_000
 export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBackendConfig {
   // Silently ignoring a typo (e.g. `secrect`) would run with a default the user did not mean.
   const v = readConfig(config, KNOWN_KEYS)
-  const c: ResolvedBackendConfig = { ...DEFAULT_BACKEND_CONFIG, imageFormats: [...DEFAULT_BACKEND_CONFIG.imageFormats], previousSecrets: [] }
+  const c: ResolvedBackendConfig = { ...DEFAULT_BACKEND_CONFIG, imageFormats: [...DEFAULT_BACKEND_CONFIG.imageFormats], previousSecrets: [], variants: [] }
   if (v.dataDir !== undefined) {
     if (typeof v.dataDir !== 'string' || v.dataDir.trim() === '' || v.dataDir.includes('\0')) invalid('dataDir must be a non-empty path')
     c.dataDir = v.dataDir
@@ -186,6 +198,8 @@ export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBa
   if (v.maxImagePixels !== undefined) c.maxImagePixels = configInteger('maxImagePixels', v.maxImagePixels, 1, 2 ** 32)
   if (v.maxImageFrames !== undefined) c.maxImageFrames = configInteger('maxImageFrames', v.maxImageFrames, 1, 100_000)
   if (v.keepMetadata !== undefined) c.keepMetadata = configBoolean('keepMetadata', v.keepMetadata)
+  // After imageFormats: a preset's format must have a format byte.
+  if (v.variants !== undefined) c.variants = resolveVariantPresets(v.variants, c.imageFormats)
   // Proofs that never expire (pixstore's -1) are not offered: a leaked proof would be valid forever.
   if (v.statelessKeyWindowLength !== undefined) c.proofTtlMs = configInteger('statelessKeyWindowLength', v.statelessKeyWindowLength, 1, MAX_PROOF_TTL_MS)
   if (v.proofTtlMs !== undefined) c.proofTtlMs = configInteger('proofTtlMs', v.proofTtlMs, 1, MAX_PROOF_TTL_MS)

@@ -1,6 +1,7 @@
 // The write path's checks and facts, in order, all before anything is sealed or stored: bytes and
-// sniffed format, header limits, the metadata strip, the placeholder decode. Any failure throws and
-// stores nothing.
+// sniffed format, header limits, the metadata strip, then the placeholder decode and the preset
+// renders (concurrently: they are independent decodes of the same stripped bytes). Any failure throws
+// and stores nothing.
 import { stripImageMetadata } from '../../media/index.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { formatToMimeType } from '../../shared/image-formats.js'
@@ -9,14 +10,25 @@ import type { ResolvedBackendConfig } from '../config/backend-config.js'
 import { checkImageHeaders } from './image-headers.js'
 import { checkImage, type CheckedImage } from './image-input.js'
 import { computePlaceholder } from './image-placeholder.js'
+import { renderVariants, type RenderedVariant } from './image-variants.js'
 
-/** A checked image ready to seal: the bytes to store (stripped unless keepMetadata) and their facts. */
-export interface IngestedImage extends CheckedImage {
+/** One preset's output, ready to seal, with its facts (the original's placeholder included). */
+export interface IngestedVariant extends Omit<RenderedVariant, 'info'> {
   info: ImageInfo
 }
 
+/**
+ * A checked image ready to seal: the bytes to store (stripped unless keepMetadata), their facts, and
+ * one variant per configured preset.
+ */
+export interface IngestedImage extends CheckedImage {
+  info: ImageInfo
+  variants: IngestedVariant[]
+}
+
 /** The config keys the ingest reads. */
-export type IngestConfig = Pick<ResolvedBackendConfig, 'maxImageBytes' | 'imageFormats' | 'maxImagePixels' | 'maxImageFrames' | 'keepMetadata'>
+export type IngestConfig = Pick<ResolvedBackendConfig, 'maxImageBytes' | 'imageFormats' | 'maxImagePixels' | 'maxImageFrames' | 'keepMetadata'> &
+  Partial<Pick<ResolvedBackendConfig, 'variants'>>
 
 /**
  * Validates an upload and prepares what is stored for it. Throws `IMAGE_EMPTY`, `IMAGE_TOO_LARGE`,
@@ -25,7 +37,7 @@ export type IngestConfig = Pick<ResolvedBackendConfig, 'maxImageBytes' | 'imageF
  *
  * @example
  * ```ts
- * const image = await ingestImage(req.body, state.config) // { bytes, format, formatByte, info: { mime, width, height, bytes, placeholder } }
+ * const image = await ingestImage(req.body, state.config) // { bytes, format, formatByte, info: { mime, width, height, bytes, placeholder }, variants: [...] }
  * ```
  */
 export async function ingestImage(input: unknown, config: IngestConfig): Promise<IngestedImage> {
@@ -44,7 +56,10 @@ export async function ingestImage(input: unknown, config: IngestConfig): Promise
     }
     bytes = stripImageMetadata(bytes)
   }
-  const placeholder = await computePlaceholder(bytes, config.maxImagePixels)
+  const [placeholder, rendered] = await Promise.all([
+    computePlaceholder(bytes, config.maxImagePixels),
+    renderVariants(bytes, config.variants ?? [], config.maxImagePixels),
+  ])
   const info: ImageInfo = {
     mime: formatToMimeType(image.format),
     width: facts.displayWidth,
@@ -52,5 +67,7 @@ export async function ingestImage(input: unknown, config: IngestConfig): Promise
     bytes: bytes.length,
     placeholder,
   }
-  return { ...image, bytes, info }
+  // A variant shows the same picture, so the original's preview stands for it too.
+  const variants = rendered.map((v) => ({ ...v, info: { ...v.info, placeholder } }))
+  return { ...image, bytes, info, variants }
 }

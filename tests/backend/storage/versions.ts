@@ -1,7 +1,7 @@
 // Image versions for storage tests. Their bytes are random (the adapter stores opaque bytes), and
 // comparisons go through hex so a failure shows which field differs.
 import { randomBytes } from 'node:crypto'
-import type { ImageVersionInput, StoredImageHead } from '../../../src/backend/storage/contract.js'
+import type { ImageVersionInput, StoredImageHead, VersionFields } from '../../../src/backend/storage/contract.js'
 
 export function makeVersion(keyId = 'k1', ciphertextBytes = 64): ImageVersionInput {
   return {
@@ -16,7 +16,7 @@ export function makeVersion(keyId = 'k1', ciphertextBytes = 64): ImageVersionInp
 export const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 
 /** The fields of a version (or of a stored head) as comparable strings. */
-export function fieldsOf(v: Partial<ImageVersionInput> & Pick<StoredImageHead, 'keyId' | 'wrappedKey' | 'iv' | 'tag'>) {
+export function fieldsOf(v: Partial<VersionFields> & Pick<StoredImageHead, 'keyId' | 'wrappedKey' | 'iv' | 'tag'>) {
   return {
     keyId: v.keyId,
     wrappedKey: hex(v.wrappedKey),

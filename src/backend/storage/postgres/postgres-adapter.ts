@@ -1,17 +1,23 @@
 // PostgreSQL storage for scale-out: any number of stateless backend instances share one database.
-// Every write is a single SQL statement, so atomicity and ordering come from PostgreSQL itself:
-// `UPDATE … SET token = GREATEST(token + 1, $now)` takes the row lock, and under READ COMMITTED a
-// waiting update re-reads the row its predecessor committed, so tokens from all instances strictly
-// increase and no update is lost — without any lock or clock held in process memory.
+// Atomicity and ordering come from PostgreSQL itself: a write is one transaction whose first statement,
+// `UPDATE … SET token = GREATEST(token + 1, $now)`, takes the image row's lock, and under READ
+// COMMITTED a waiting update re-reads the row its predecessor committed, so tokens from all instances
+// strictly increase and no update is lost — without any lock or clock held in process memory. The
+// variant rows are written by the statements after it, in the same transaction: each takes a fresh
+// snapshot after the lock was granted, so it sees (and replaces) what the predecessor committed.
+// Reads are one statement each (the variant heads aggregated into it), so they see one version.
 import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { PixstoreError } from '../../../shared/errors.js'
-import type { ImageVersionInput, StorageAdapter, StoredImageHead } from '../contract.js'
-import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
+import type { StorageAdapter, StoredImageHead, StoredVariant } from '../contract.js'
+import { checkKeyId, checkListPage, checkRewrap, checkWrite } from '../check-write.js'
 import { infoFromColumn, infoToColumn } from '../image-info-column.js'
 import { distinctKeyIdsSql } from '../key-ids.js'
+import { checkVariants, variantsFromColumn, type VariantRow } from '../variant-rows.js'
 import { isConnectionFailure, sqlStateOf, toStorageError } from './postgres-errors.js'
-import { addInfoColumnStatement, quoteSchema, SCHEMA_LOCK_KEY, schemaStatements, TABLE_NAME } from './postgres-schema.js'
+import {
+  addInfoColumnStatement, quoteSchema, SCHEMA_LOCK_KEY, schemaStatements, TABLE_NAME, VARIANTS_TABLE, variantsTableStatements,
+} from './postgres-schema.js'
 
 /** Options of {@link createPostgresAdapter}. */
 export interface PostgresAdapterOptions {
@@ -53,6 +59,12 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
   const queryTimeoutMs = positiveInt(options.queryTimeoutMs, 30_000, 'queryTimeoutMs')
   const idleTimeoutMs = positiveInt(options.idleTimeoutMs, 10_000, 'idleTimeoutMs')
   const table = `${quotedSchema}.${TABLE_NAME}`
+  const variantsTable = `${quotedSchema}.${VARIANTS_TABLE}`
+  // The variant heads of row `i`'s version, in the same statement (hence the same snapshot).
+  const headColumns = `i.id, i.token, i.key_id, i.wrapped_key, i.iv, i.tag, i.info,
+    (SELECT json_agg(json_build_object('name', v.name, 'wrapped_key', encode(v.wrapped_key, 'hex'), 'iv', encode(v.iv, 'hex'),
+      'tag', encode(v.tag, 'hex'), 'info', v.info, 'preset', v.preset) ORDER BY v.name)
+     FROM ${variantsTable} v WHERE v.image_id = i.id AND v.token = i.token)::text AS variants`
 
   let pool: pg.Pool | undefined
   let opening: Promise<void> | undefined
@@ -99,6 +111,46 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
     }
   }
 
+  // One write transaction on one pooled client. Never retried, as writes are not (see `read`).
+  async function transaction<T>(operation: string, body: (q: (sql: string, params: unknown[]) => Promise<pg.QueryResult>) => Promise<T>): Promise<T> {
+    const p = activePool()
+    let client: pg.PoolClient
+    try {
+      client = await p.connect()
+    } catch (error) {
+      throw toStorageError(error, operation, secrets)
+    }
+    let failed: unknown
+    try {
+      await client.query('BEGIN')
+      const result = await body((sql, params) => client.query(statement(sql, params)))
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      failed = error
+      await client.query('ROLLBACK').catch(() => {})
+      if (error instanceof PixstoreError) throw error
+      throw toStorageError(error, operation, secrets)
+    } finally {
+      client.release(failed instanceof Error && isConnectionFailure(failed) ? failed : undefined)
+    }
+  }
+
+  // All variants of one version in one statement (arrays unnested server-side).
+  function insertVariants(q: (sql: string, params: unknown[]) => Promise<pg.QueryResult>, id: string, token: number, rows: VariantRow[]) {
+    if (rows.length === 0) return Promise.resolve()
+    return q(
+      `INSERT INTO ${variantsTable} (image_id, name, token, wrapped_key, iv, tag, ciphertext, info, preset)
+       SELECT $1, x.name, $2, x.wrapped_key, x.iv, x.tag, x.ciphertext, x.info, x.preset
+       FROM unnest($3::text[], $4::bytea[], $5::bytea[], $6::bytea[], $7::bytea[], $8::text[], $9::text[])
+         AS x(name, wrapped_key, iv, tag, ciphertext, info, preset)`,
+      [
+        id, token, rows.map((r) => r.name), rows.map((r) => toBuffer(r.wrappedKey)), rows.map((r) => toBuffer(r.iv)),
+        rows.map((r) => toBuffer(r.tag)), rows.map((r) => toBuffer(r.ciphertext)), rows.map((r) => r.infoText), rows.map((r) => r.preset),
+      ],
+    )
+  }
+
   async function createSchema(p: pg.Pool): Promise<void> {
     const client = await p.connect()
     let failed: unknown
@@ -114,6 +166,11 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
         [schemaName, TABLE_NAME, 'info'],
       )
       if (info.rowCount === 0) await client.query(addInfoColumnStatement(quotedSchema))
+      const variants = await client.query(
+        'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+        [schemaName, VARIANTS_TABLE],
+      )
+      if (variants.rowCount === 0) for (const sql of variantsTableStatements(quotedSchema)) await client.query(sql)
       await client.query('COMMIT')
     } catch (error) {
       failed = error
@@ -168,52 +225,94 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
     async insert(id, version, now) {
       const token = Math.max(1, checkWrite(id, version, now))
       const info = infoToColumn(version.info)
-      const result = await run(
-        'insert',
-        `INSERT INTO ${table} (id, token, key_id, wrapped_key, iv, tag, ciphertext, info)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING token`,
-        [id, token, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext), info],
-      )
-      const row = result.rows[0] as { token: string } | undefined
-      if (!row) throw new PixstoreError('STORAGE_ERROR', 'an image with this id already exists; nothing was stored')
-      return toToken(row.token)
+      const rows = checkVariants(version.variants)
+      const params = [id, token, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext), info]
+      const insertSql = `INSERT INTO ${table} (id, token, key_id, wrapped_key, iv, tag, ciphertext, info)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING token`
+      const missing = () => new PixstoreError('STORAGE_ERROR', 'an image with this id already exists; nothing was stored')
+      if (rows.length === 0) {
+        // Without variants a new image is one statement: no transaction round trips.
+        const row = (await run('insert', insertSql, params)).rows[0] as { token: string } | undefined
+        if (!row) throw missing()
+        return toToken(row.token)
+      }
+      return transaction('insert', async (q) => {
+        const row = (await q(insertSql, params)).rows[0] as { token: string } | undefined
+        if (!row) throw missing()
+        // Stray rows of a hand-deleted image row would block the primary key.
+        await q(`DELETE FROM ${variantsTable} WHERE image_id = $1`, [id])
+        await insertVariants(q, id, token, rows)
+        return toToken(row.token)
+      })
     },
 
-    async replace(id, version, now) {
-      const floor = checkWrite(id, version, now)
+    async replace(id, version, now, ifToken) {
+      const floor = checkWrite(id, version, now, ifToken)
       const info = infoToColumn(version.info)
-      let result: pg.QueryResult
+      const rows = checkVariants(version.variants)
       try {
-        result = await run(
-          'replace',
-          `UPDATE ${table} SET token = GREATEST(token + 1, $2::bigint), key_id = $3, wrapped_key = $4, iv = $5, tag = $6, ciphertext = $7, info = $8
-           WHERE id = $1 RETURNING token`,
-          [id, floor, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext), info],
-        )
+        return await transaction('replace', async (q) => {
+          const result = await q(
+            `UPDATE ${table} SET token = GREATEST(token + 1, $2::bigint), key_id = $3, wrapped_key = $4, iv = $5, tag = $6, ciphertext = $7, info = $8
+             WHERE id = $1 AND ($9::bigint IS NULL OR token = $9::bigint) RETURNING token`,
+            [id, floor, version.keyId, toBuffer(version.wrappedKey), toBuffer(version.iv), toBuffer(version.tag), toBuffer(version.ciphertext), info, ifToken ?? null],
+          )
+          const row = result.rows[0] as { token: string } | undefined
+          if (!row) return null
+          const token = toToken(row.token)
+          await q(`DELETE FROM ${variantsTable} WHERE image_id = $1`, [id])
+          await insertVariants(q, id, token, rows)
+          return token
+        })
       } catch (error) {
-        // The table's CHECK refuses a token above 2^53−1; the statement then changed nothing.
+        // The table's CHECK refuses a token above 2^53−1; the transaction then changed nothing.
         // check_violation, by SQLSTATE: message text changes with the server's language and version.
         if (sqlStateOf(error) === '23514') {
           throw new PixstoreError('STORAGE_ERROR', 'the next token would exceed 2^53−1; nothing was stored', { cause: error })
         }
         throw error
       }
-      const row = result.rows[0] as { token: string } | undefined
-      return row ? toToken(row.token) : null
     },
 
     async get(id) {
       checkId(id)
-      const result = await read('get', `SELECT id, token, key_id, wrapped_key, iv, tag, ciphertext, info FROM ${table} WHERE id = $1`, [id])
+      const result = await read('get', `SELECT ${headColumns}, i.ciphertext FROM ${table} i WHERE i.id = $1`, [id])
       const row = result.rows[0] as Row | undefined
       return row ? { ...toHead(row), ciphertext: ownBytes(row.ciphertext) } : null
     },
 
     async getHead(id) {
       checkId(id)
-      const result = await read('getHead', `SELECT id, token, key_id, wrapped_key, iv, tag, info FROM ${table} WHERE id = $1`, [id])
+      const result = await read('getHead', `SELECT ${headColumns} FROM ${table} i WHERE i.id = $1`, [id])
       const row = result.rows[0] as Row | undefined
       return row ? toHead(row) : null
+    },
+
+    async getVariant(id, name) {
+      checkId(id)
+      if (typeof name !== 'string') return null
+      // The join on the token: only a variant of the version the image row holds now.
+      const result = await read(
+        'getVariant',
+        `SELECT i.id, i.token, v.name, i.key_id, v.wrapped_key, v.iv, v.tag, v.info, v.ciphertext
+         FROM ${table} i JOIN ${variantsTable} v ON v.image_id = i.id AND v.token = i.token WHERE i.id = $1 AND v.name = $2`,
+        [id, name],
+      )
+      const row = result.rows[0] as (Row & { name: string; info: string }) | undefined
+      const info = row ? infoFromColumn(row.info).info : undefined
+      if (!row || !info) return null
+      const variant: StoredVariant = {
+        id: row.id, token: toToken(row.token), name: row.name, keyId: row.key_id, wrappedKey: ownBytes(row.wrapped_key),
+        iv: ownBytes(row.iv), tag: ownBytes(row.tag), info, ciphertext: ownBytes(row.ciphertext),
+      }
+      return variant
+    },
+
+    async listHeads(after, limit) {
+      checkListPage(after, limit)
+      // The primary key's order (the database's collation): each page is an index range scan.
+      const result = await read('listHeads', `SELECT ${headColumns} FROM ${table} i WHERE i.id > $1 ORDER BY i.id LIMIT $2`, [after, limit])
+      return (result.rows as Row[]).map(toHead)
     },
 
     async exists(id) {
@@ -224,8 +323,13 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
 
     async delete(id) {
       checkId(id)
-      const result = await run('delete', `DELETE FROM ${table} WHERE id = $1`, [id])
-      return result.rowCount === 1
+      // The image row first: it waits for (and then sees) a replace in flight, whose variant rows the
+      // second statement's fresh snapshot then sees too.
+      return transaction('delete', async (q) => {
+        const result = await q(`DELETE FROM ${table} WHERE id = $1`, [id])
+        await q(`DELETE FROM ${variantsTable} WHERE image_id = $1`, [id])
+        return result.rowCount === 1
+      })
     },
 
     async keyIds() {
@@ -247,18 +351,29 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): StorageA
       for (;;) {
         const page = await read(
           'rewrapKeys',
-          `SELECT id, token, key_id, wrapped_key, iv, tag, info FROM ${table} WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT 200`,
+          `SELECT ${headColumns} FROM ${table} i WHERE i.key_id <> $1 AND i.id > $2 ORDER BY i.id LIMIT 200`,
           [currentKeyId, after],
         )
         for (const row of page.rows as Row[]) {
           const head = toHead(row)
-          const next = checkRewrap(await rewrap(head))
-          const updated = await run(
-            'rewrapKeys',
-            `UPDATE ${table} SET key_id = $3, wrapped_key = $4 WHERE id = $1 AND token = $2`,
-            [head.id, head.token, next.keyId, toBuffer(next.wrappedKey)],
-          )
-          count += updated.rowCount ?? 0
+          const next = checkRewrap(await rewrap(head), head)
+          // All keys of the row in one transaction, under the image row's lock and its token check
+          // (variants change only with their version, so the token covers them too).
+          count += await transaction('rewrapKeys', async (q) => {
+            const updated = await q(
+              `UPDATE ${table} SET key_id = $3, wrapped_key = $4 WHERE id = $1 AND token = $2`,
+              [head.id, head.token, next.keyId, toBuffer(next.wrappedKey)],
+            )
+            if (updated.rowCount !== 1) return 0
+            for (const v of next.variants) {
+              const moved = await q(
+                `UPDATE ${variantsTable} SET wrapped_key = $4 WHERE image_id = $1 AND name = $2 AND token = $3`,
+                [head.id, v.name, head.token, toBuffer(v.wrappedKey)],
+              )
+              if (moved.rowCount !== 1) throw new PixstoreError('STORAGE_ERROR', 'a variant of the rewrapped version is missing; nothing was rewrapped')
+            }
+            return 1
+          })
           after = head.id
         }
         if (page.rows.length < 200) return count
@@ -276,10 +391,14 @@ interface Row {
   tag: Buffer
   ciphertext: Buffer
   info: string | null
+  variants?: string | null
 }
 
 function toHead(row: Row): StoredImageHead {
-  return { id: row.id, token: toToken(row.token), keyId: row.key_id, wrappedKey: ownBytes(row.wrapped_key), iv: ownBytes(row.iv), tag: ownBytes(row.tag), ...infoFromColumn(row.info) }
+  return {
+    id: row.id, token: toToken(row.token), keyId: row.key_id, wrappedKey: ownBytes(row.wrapped_key), iv: ownBytes(row.iv), tag: ownBytes(row.tag),
+    ...infoFromColumn(row.info), ...variantsFromColumn(row.variants),
+  }
 }
 
 // BIGINT arrives as a decimal string; the CHECK keeps it ≤ 2^53−1, verified again here so a

@@ -2,6 +2,9 @@
 // the same moment: concurrent `CREATE TABLE IF NOT EXISTS` can still fail on the catalog's unique
 // index, so creation runs under a transaction-scoped advisory lock that serialises the instances.
 import { PixstoreError } from '../../../shared/errors.js'
+import { VARIANTS_TABLE } from '../variant-rows.js'
+
+export { VARIANTS_TABLE }
 
 export const TABLE_NAME = 'pixstore_images'
 
@@ -63,6 +66,33 @@ export function schemaStatements(quotedSchema: string, createSchema: boolean): s
  */
 export function addInfoColumnStatement(quotedSchema: string): string {
   return `ALTER TABLE ${quotedSchema}.${TABLE_NAME} ADD COLUMN IF NOT EXISTS info TEXT`
+}
+
+/**
+ * Creates the variants table (one row per variant of an image's current version) and its lookup
+ * index. Run only when the table is missing, for the same ownership reason as the info column: a
+ * database created before variants gains it on the first open by an instance that knows them.
+ *
+ * @example
+ * ```ts
+ * if (!(await hasVariantsTable())) for (const sql of variantsTableStatements('"public"')) await client.query(sql)
+ * ```
+ */
+export function variantsTableStatements(quotedSchema: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${quotedSchema}.${VARIANTS_TABLE} (
+      image_id    TEXT   NOT NULL,
+      name        TEXT   NOT NULL,
+      token       BIGINT NOT NULL,
+      wrapped_key BYTEA  NOT NULL,
+      iv          BYTEA  NOT NULL,
+      tag         BYTEA  NOT NULL,
+      ciphertext  BYTEA  NOT NULL,
+      info        TEXT   NOT NULL,
+      preset      TEXT   NOT NULL,
+      PRIMARY KEY (image_id, name)
+    )`,
+  ]
 }
 
 /** Arbitrary fixed advisory-lock key ("pixs" in ASCII) shared by every Pixstore instance. */

@@ -1,15 +1,17 @@
 // The embedded default store: one SQLite file (better-sqlite3, WAL) holding one row per image with
-// everything a version needs (ciphertext, wrapped key, iv, tag, token). A version is one row written in
-// one transaction, so a crash at any instant leaves the old row or the new row, never a mix, and there
+// everything a version needs (ciphertext, wrapped key, iv, tag, token), and one row per variant of that
+// version in a second table. A version (its image row and all its variant rows) is written in one
+// transaction, so a crash at any instant leaves the old version or the new one, never a mix, and there
 // is no file-then-row ordering to get wrong (pixstore 3.2.1's weakness).
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { PixstoreError } from '../../../shared/errors.js'
-import { checkKeyId, checkRewrap, checkWrite } from '../check-write.js'
-import type { ImageVersionInput, StorageAdapter, StoredImage, StoredImageHead } from '../contract.js'
+import { checkKeyId, checkListPage, checkRewrap, checkWrite } from '../check-write.js'
+import type { ImageVersionInput, StorageAdapter, StoredImage, StoredImageHead, StoredVariant } from '../contract.js'
 import { infoFromColumn, infoToColumn } from '../image-info-column.js'
 import { distinctKeyIdsSql } from '../key-ids.js'
+import { checkVariants, VARIANTS_TABLE, variantsFromColumn, type VariantRow } from '../variant-rows.js'
 
 /** Options of {@link createSqliteAdapter}. */
 export interface SqliteAdapterOptions {
@@ -38,6 +40,19 @@ interface Row {
   tag: Uint8Array
   ciphertext: Uint8Array
   info: string | null
+  variants: string | null
+}
+
+interface VariantRowOut {
+  id: string
+  token: number
+  name: string
+  key_id: string
+  wrapped_key: Uint8Array
+  iv: Uint8Array
+  tag: Uint8Array
+  info: string
+  ciphertext: Uint8Array
 }
 
 const SCHEMA = `
@@ -52,7 +67,27 @@ CREATE TABLE IF NOT EXISTS pixstore_images (
   info        TEXT
 );
 -- Lets keyIds() (run at every init) read one index entry per distinct key id instead of every row.
-CREATE INDEX IF NOT EXISTS pixstore_images_key_id_idx ON pixstore_images (key_id)`
+CREATE INDEX IF NOT EXISTS pixstore_images_key_id_idx ON pixstore_images (key_id);
+-- One row per variant of an image's current version; token = the version's, so a read can never pair
+-- a variant with another version. Added on open to files created before variants (IF NOT EXISTS is
+-- decided under SQLite's write lock, so two processes opening one old file at once both succeed).
+CREATE TABLE IF NOT EXISTS ${VARIANTS_TABLE} (
+  image_id    TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  token       INTEGER NOT NULL,
+  wrapped_key BLOB NOT NULL,
+  iv          BLOB NOT NULL,
+  tag         BLOB NOT NULL,
+  ciphertext  BLOB NOT NULL,
+  info        TEXT NOT NULL,
+  preset      TEXT NOT NULL,
+  PRIMARY KEY (image_id, name)
+)`
+
+// The variant heads of the row \`i\`'s version, aggregated into one JSON column of the same statement.
+const VARIANT_HEADS = `(SELECT json_group_array(json_object('name', v.name, 'wrapped_key', hex(v.wrapped_key), 'iv', hex(v.iv),
+  'tag', hex(v.tag), 'info', v.info, 'preset', v.preset)) FROM ${VARIANTS_TABLE} v WHERE v.image_id = i.id AND v.token = i.token) AS variants`
+const HEAD_COLUMNS = `i.id, i.token, i.key_id, i.wrapped_key, i.iv, i.tag, i.info, ${VARIANT_HEADS}`
 
 // Tables created before media facts lack the info column. Check and add under the write lock, so two
 // processes opening one old file at once do not both try to add it.
@@ -85,6 +120,7 @@ function toImage(row: Row): StoredImage {
     tag: row.tag,
     ciphertext: row.ciphertext,
     ...infoFromColumn(row.info),
+    ...variantsFromColumn(row.variants),
   }
 }
 
@@ -151,38 +187,74 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
       'UPDATE pixstore_images SET token = ?, key_id = ?, wrapped_key = ?, iv = ?, tag = ?, ciphertext = ?, info = ? WHERE id = ?',
     )
     const rewrapRow = d.prepare('UPDATE pixstore_images SET key_id = ?, wrapped_key = ? WHERE id = ? AND token = ?')
+    const rewrapVariant = d.prepare(`UPDATE ${VARIANTS_TABLE} SET wrapped_key = ? WHERE image_id = ? AND name = ? AND token = ?`)
+    const insertVariant = d.prepare(
+      `INSERT INTO ${VARIANTS_TABLE} (image_id, name, token, wrapped_key, iv, tag, ciphertext, info, preset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    const deleteVariants = d.prepare(`DELETE FROM ${VARIANTS_TABLE} WHERE image_id = ?`)
+    const writeVariants = (id: string, token: number, rows: VariantRow[]) => {
+      for (const r of rows) insertVariant.run(id, r.name, token, r.wrappedKey, r.iv, r.tag, r.ciphertext, r.infoText, r.preset)
+    }
     // IMMEDIATE takes the write lock before reading the previous token, so two processes cannot both
     // read token N and both write N+1.
-    const replaceTx = d.transaction((id: string, v: ImageVersionInput, now: number): number | null => {
+    const replaceTx = d.transaction((id: string, v: ImageVersionInput, now: number, ifToken: number | undefined): number | null => {
       const info = infoToColumn(v.info)
+      const rows = checkVariants(v.variants)
       const prev = selectToken.get(id)
-      if (!prev) return null
+      if (!prev || (ifToken !== undefined && prev.token !== ifToken)) return null
       const token = Math.max(prev.token + 1, Math.floor(now))
       if (token > Number.MAX_SAFE_INTEGER) throw new PixstoreError('STORAGE_ERROR', 'token would exceed 2^53-1')
       updateRow.run(token, v.keyId, v.wrappedKey, v.iv, v.tag, v.ciphertext, info, id)
+      deleteVariants.run(id)
+      writeVariants(id, token, rows)
       return token
     })
     const insertTx = d.transaction((id: string, v: ImageVersionInput, now: number): number => {
       const info = infoToColumn(v.info)
+      const rows = checkVariants(v.variants)
       if (selectToken.get(id)) throw new PixstoreError('STORAGE_ERROR', 'an image with this id already exists')
       const token = Math.max(1, Math.floor(now))
       insertRow.run(id, token, v.keyId, v.wrappedKey, v.iv, v.tag, v.ciphertext, info)
+      // Rows a crashed pre-variant delete could not have left, but a hand-deleted image row could.
+      deleteVariants.run(id)
+      writeVariants(id, token, rows)
       return token
+    })
+    const deleteRow = d.prepare('DELETE FROM pixstore_images WHERE id = ?')
+    const deleteTx = d.transaction((id: string): boolean => {
+      const deleted = deleteRow.run(id).changes > 0
+      deleteVariants.run(id)
+      return deleted
+    })
+    // All keys of one version move together, or none (the token check covers the variants too: they
+    // change only with their version).
+    const rewrapTx = d.transaction((id: string, token: number, next: ReturnType<typeof checkRewrap>): number => {
+      if (rewrapRow.run(next.keyId, next.wrappedKey, id, token).changes === 0) return 0
+      for (const v of next.variants) {
+        if (rewrapVariant.run(v.wrappedKey, id, v.name, token).changes !== 1) {
+          throw new PixstoreError('STORAGE_ERROR', 'a variant of the rewrapped version is missing; nothing was rewrapped')
+        }
+      }
+      return 1
     })
     return {
       selectToken,
-      selectRow: d.prepare<[string], Row>('SELECT * FROM pixstore_images WHERE id = ?'),
-      selectHead: d.prepare<[string], Omit<Row, 'ciphertext'>>(
-        'SELECT id, token, key_id, wrapped_key, iv, tag, info FROM pixstore_images WHERE id = ?',
+      selectRow: d.prepare<[string], Row>(`SELECT ${HEAD_COLUMNS}, i.ciphertext FROM pixstore_images i WHERE i.id = ?`),
+      selectHead: d.prepare<[string], Omit<Row, 'ciphertext'>>(`SELECT ${HEAD_COLUMNS} FROM pixstore_images i WHERE i.id = ?`),
+      selectStale: d.prepare<[string], Omit<Row, 'ciphertext'>>(`SELECT ${HEAD_COLUMNS} FROM pixstore_images i WHERE i.key_id <> ?`),
+      selectPage: d.prepare<[string, number], Omit<Row, 'ciphertext'>>(
+        `SELECT ${HEAD_COLUMNS} FROM pixstore_images i WHERE i.id > ? ORDER BY i.id LIMIT ?`,
       ),
-      selectStale: d.prepare<[string], Omit<Row, 'ciphertext'>>(
-        'SELECT id, token, key_id, wrapped_key, iv, tag, info FROM pixstore_images WHERE key_id <> ?',
+      // The join on the token: only a variant of the version the image row holds now.
+      selectVariant: d.prepare<[string, string], VariantRowOut>(
+        `SELECT i.id, i.token, v.name, i.key_id, v.wrapped_key, v.iv, v.tag, v.info, v.ciphertext
+         FROM pixstore_images i JOIN ${VARIANTS_TABLE} v ON v.image_id = i.id AND v.token = i.token WHERE i.id = ? AND v.name = ?`,
       ),
-      deleteRow: d.prepare('DELETE FROM pixstore_images WHERE id = ?'),
+      deleteTx,
+      rewrapTx,
       keyIds: d.prepare<[], string>(distinctKeyIdsSql('pixstore_images')).pluck(),
       dataVersion: d.prepare<[], number>('PRAGMA data_version').pluck(),
       db: d,
-      rewrapRow,
       replaceTx,
       insertTx,
     }
@@ -211,6 +283,7 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
     iv: r.iv,
     tag: r.tag,
     ...infoFromColumn(r.info),
+    ...variantsFromColumn(r.variants),
   })
 
   return {
@@ -241,13 +314,28 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
     insert(id, version, now) {
       return run('insert', () => forgetHead(id, ready().insertTx.immediate(id, version, checkWrite(id, version, now))))
     },
-    replace(id, version, now) {
-      return run('replace', () => forgetHead(id, ready().replaceTx.immediate(id, version, checkWrite(id, version, now))))
+    replace(id, version, now, ifToken) {
+      return run('replace', () => forgetHead(id, ready().replaceTx.immediate(id, version, checkWrite(id, version, now, ifToken), ifToken)))
     },
     get(id) {
       return run('read', () => {
         const row = ready().selectRow.get(id)
         return row ? toImage(row) : null
+      })
+    },
+    getVariant(id, name) {
+      return run('read', (): StoredVariant | null => {
+        const row = ready().selectVariant.get(id, name)
+        const info = row ? infoFromColumn(row.info).info : undefined
+        if (!row || !info) return null
+        const { token, key_id, wrapped_key, iv, tag, ciphertext } = row
+        return { id: row.id, token, name: row.name, keyId: key_id, wrappedKey: wrapped_key, iv, tag, info, ciphertext }
+      })
+    },
+    listHeads(after, limit) {
+      return run('read', () => {
+        checkListPage(after, limit)
+        return ready().selectPage.all(after, limit).map(headOf)
       })
     },
     getHead(id, minToken) {
@@ -268,7 +356,7 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
       return run('read', () => ready().selectToken.get(id) !== undefined)
     },
     delete(id) {
-      return run('delete', () => forgetHead(id, ready().deleteRow.run(id).changes > 0))
+      return run('delete', () => forgetHead(id, ready().deleteTx.immediate(id)))
     },
     keyIds() {
       return run('read', () => ready().keyIds.all())
@@ -288,8 +376,9 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
       // Rewrapping is async (WebCrypto), so it cannot sit inside a SQLite transaction; the token
       // check in the UPDATE makes a concurrent update win over a stale rewrap.
       for (const row of s.selectStale.all(currentKeyId)) {
-        const next = checkRewrap(await rewrap(headOf(row)))
-        count += await run('rewrap', () => forgetHead(row.id, ready().rewrapRow.run(next.keyId, next.wrappedKey, row.id, row.token).changes))
+        const head = headOf(row)
+        const next = checkRewrap(await rewrap(head), head)
+        count += await run('rewrap', () => forgetHead(row.id, ready().rewrapTx.immediate(row.id, row.token, next)))
       }
       return count
     },
