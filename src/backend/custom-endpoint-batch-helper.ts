@@ -10,6 +10,8 @@ export interface CustomEndpointBatchItem {
   /** As `customEndpointHelper`'s: anything but a version token counts as "no token". */
   clientToken?: unknown
   statelessProof?: string | undefined | null
+  /** As `customEndpointHelper`'s `variant`: the preset name, absent for the original. */
+  variant?: string | undefined | null
 }
 
 /** Options of {@link customEndpointBatchHelper}. */
@@ -23,7 +25,7 @@ export interface CustomEndpointBatchOptions {
 function itemOf(value: unknown): ServeBatchItem {
   if (value === null || typeof value !== 'object') return { id: undefined, token: undefined, proof: undefined }
   const own = (key: string) => (Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined)
-  return { id: own('imageId'), token: own('clientToken'), proof: own('statelessProof') }
+  return { id: own('imageId'), token: own('clientToken'), proof: own('statelessProof'), variant: own('variant') }
 }
 
 /**
@@ -38,7 +40,7 @@ function itemOf(value: unknown): ServeBatchItem {
  * @example
  * ```ts
  * app.post('/images', requireLogin, express.json(), async (req, res) => {
- *   const items = req.body.items.map((it) => ({ imageId: it.id, clientToken: it.token, statelessProof: it.proof }))
+ *   const items = req.body.items.map((it) => ({ imageId: it.id, clientToken: it.token, statelessProof: it.proof, variant: it.variant }))
  *   const container = await customEndpointBatchHelper(items, { scope: req.user.id })
  *   res.type('application/octet-stream').send(Buffer.from(container))
  * })

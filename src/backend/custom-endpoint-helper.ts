@@ -9,6 +9,11 @@ export interface CustomEndpointOptions {
    * absent (`undefined` or `null`). Anything else answers InternalError.
    */
   scope?: string
+  /**
+   * The variant (preset name) to serve: absent (`undefined` or `null`) for the original. The same
+   * proof covers it; a name the image's current version lacks answers NotFound (`VARIANT_UNKNOWN`).
+   */
+  variant?: string | null
 }
 
 /**
@@ -21,7 +26,7 @@ export interface CustomEndpointOptions {
  * ```ts
  * app.get('/images/:id', requireLogin, async (req, res) => {
  *   const payload = await customEndpointHelper(req.params.id, req.get('x-pixstore-token'),
- *     req.get('x-pixstore-proof'), { scope: req.user.id })
+ *     req.get('x-pixstore-proof'), { scope: req.user.id, variant: req.query.variant as string | undefined })
  *   res.type('application/octet-stream').send(Buffer.from(payload))
  * })
  * ```
@@ -34,6 +39,6 @@ export async function customEndpointHelper(
   statelessProof: string | undefined | null,
   options: CustomEndpointOptions = {},
 ): Promise<Uint8Array> {
-  const scope = options !== null && typeof options === 'object' && Object.hasOwn(options, 'scope') ? options.scope : undefined
-  return joinFrame(await serveImage(readyState(), { id: imageId, token: clientToken, proof: statelessProof, scope }))
+  const own = (key: 'scope' | 'variant') => (options !== null && typeof options === 'object' && Object.hasOwn(options, key) ? options[key] : undefined)
+  return joinFrame(await serveImage(readyState(), { id: imageId, token: clientToken, proof: statelessProof, scope: own('scope'), variant: own('variant') }))
 }

@@ -5,7 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { configFunction, configString, readConfig } from '../../shared/config-reader.js'
 import { answerMethodNotAllowed, answerPreflight, serveBatchRequest, serveImageRequest } from '../endpoint/http-handler.js'
 import { ALLOWED_METHODS, decodeIdSegment, ROUTE_METHODS } from '../serve/http-fields.js'
+import { readServeHooks, type AuthorizeHook, type ServedHook } from '../serve/serve-hooks.js'
 import { batchLimitOptions } from './batch-limit-options.js'
+
+/** The request the Express hooks receive: node:http's, with whatever your middleware set on it. */
+export type ExpressHookRequest = IncomingMessage & { [key: string]: any }
 
 /** Options of {@link pixstoreExpress}. */
 export interface PixstoreExpressOptions {
@@ -16,7 +20,15 @@ export interface PixstoreExpressOptions {
    * middleware); may be async. Pair with `getImageRecord(id, { scope })`. A result that is neither
    * a string nor `undefined` answers InternalError. Default none.
    */
-  scope?: (req: IncomingMessage & { [key: string]: any }) => string | undefined | Promise<string | undefined>
+  scope?: (req: ExpressHookRequest) => string | undefined | Promise<string | undefined>
+  /**
+   * Decides each request (a batch is one) before anything is read: `{ allow: false, status: 401 | 403 }`
+   * answers that status with no image; `{ allow: true, scope? }` serves it, with `scope` as the scope
+   * every proof must carry (so `scope` above cannot be given too). A throw answers 500.
+   */
+  authorize?: AuthorizeHook<ExpressHookRequest>
+  /** Hears one event per served image (per batch item); never a proof, key or scope. A throw is swallowed. */
+  onServed?: ServedHook
   /** Most items in one batch request (1 to 256). Default the backend's `maxBatchItems` (64). */
   maxBatchItems?: number
   /** Largest batch request body (bytes). Default the backend's `maxBatchRequestBytes` (64 KiB). */
@@ -63,21 +75,22 @@ function idFromUrl(url: string): string {
  * ```
  */
 export function pixstoreExpress(options: PixstoreExpressOptions = {}) {
-  const o = readConfig(options, ['accessControlAllowOrigin', 'scope', 'maxBatchItems', 'maxBatchRequestBytes'] as const, 'pixstoreExpress options')
+  const o = readConfig(options, ['accessControlAllowOrigin', 'scope', 'authorize', 'onServed', 'maxBatchItems', 'maxBatchRequestBytes'] as const, 'pixstoreExpress options')
   const allowOrigin = o.accessControlAllowOrigin === undefined ? undefined : configString('accessControlAllowOrigin', o.accessControlAllowOrigin)
   const scope = o.scope === undefined ? undefined : configFunction<(req: IncomingMessage) => unknown>('scope', o.scope)
   const limits = batchLimitOptions(o)
+  const serveOptions = { allowOrigin, scope, ...readServeHooks<IncomingMessage>(o), ...limits, transport: 'express' as const }
   return function pixstoreMiddleware(req: ExpressLikeRequest, res: ServerResponse, _next?: (err?: unknown) => void): void {
     res.on('error', () => {})
     req.on('error', () => {})
     if (req.method === 'OPTIONS') return answerPreflight(res, allowOrigin)
     const url = req.url ?? '/'
     const batchTarget = isBatchTarget(req, url)
-    if (req.method === 'POST' && batchTarget) return serveBatchRequest(req, res, { allowOrigin, scope, ...limits })
+    if (req.method === 'POST' && batchTarget) return serveBatchRequest(req, res, serveOptions)
     if (req.method !== 'GET') return answerMethodNotAllowed(res, allowOrigin, batchTarget ? ROUTE_METHODS : ALLOWED_METHODS)
     const q = url.indexOf('?')
     const param = idParam(req)
     const id = typeof param === 'string' ? param : idFromUrl(url)
-    serveImageRequest(req, res, id, q === -1 ? undefined : url.slice(q + 1), { allowOrigin, scope })
+    serveImageRequest(req, res, id, q === -1 ? undefined : url.slice(q + 1), serveOptions)
   }
 }

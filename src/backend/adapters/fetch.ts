@@ -1,15 +1,11 @@
 // `pixstore/backend/fetch`: a Web-standard `(Request) => Promise<Response>` handler for Hono,
 // Next.js route handlers, Bun.serve, Deno.serve and other fetch-style servers.
 import { configFunction, configString, readConfig } from '../../shared/config-reader.js'
-import { DEFAULT_ENDPOINT_ROUTE, PROOF_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM } from '../../shared/protocol.js'
-import { readyState } from '../backend-state.js'
-import { DEFAULT_BACKEND_CONFIG } from '../config/backend-config.js'
-import { isJsonContentType, parseBatchRequest } from '../serve/batch-request.js'
-import { frameLength, type Frame } from '../serve/frame.js'
+import { DEFAULT_ENDPOINT_ROUTE, PROOF_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM, VARIANT_QUERY_PARAM } from '../../shared/protocol.js'
+import { answerBatchRequest, answerImageRequest, type HttpExchange, type HttpServeContext } from '../serve/http-exchange.js'
 import { ALLOWED_METHODS, corsHeaders, decodeIdSegment, frameHeaders, preflightHeaders, ROUTE_METHODS } from '../serve/http-fields.js'
-import { serveImage } from '../serve/serve-image.js'
-import { batchParts, serveImageBatch } from '../serve/serve-image-batch.js'
-import { batchLimitOptions, type BatchLimits } from './batch-limit-options.js'
+import { readServeHooks, type AuthorizeHook, type ServedHook } from '../serve/serve-hooks.js'
+import { batchLimitOptions } from './batch-limit-options.js'
 
 /** Options of {@link createPixstoreFetchHandler}. */
 export interface PixstoreFetchOptions {
@@ -22,6 +18,17 @@ export interface PixstoreFetchOptions {
    * A result that is neither a string nor `undefined` answers InternalError.
    */
   scope?: (request: Request) => string | undefined | Promise<string | undefined>
+  /**
+   * Decides each request (a batch is one) before anything is read: `{ allow: false, status: 401 | 403 }`
+   * answers that status with no image; `{ allow: true, scope? }` serves it, with `scope` as the scope
+   * every proof must carry (so `scope` above cannot be given too). A throw answers 500.
+   */
+  authorize?: AuthorizeHook<Request>
+  /**
+   * Hears one event per served image (per batch item) once its response body was read to the end or
+   * cancelled; never a proof, key or scope. A throw is swallowed.
+   */
+  onServed?: ServedHook
   /** Most items in one batch request (1 to 256). Default the backend's `maxBatchItems` (64). */
   maxBatchItems?: number
   /** Largest batch request body (bytes). Default the backend's `maxBatchRequestBytes` (64 KiB). */
@@ -34,11 +41,16 @@ const CHUNK_BYTES = 64 * 1024
 /**
  * `parts` (frame headers, stored ciphertexts, a batch directory) as a stream of views over them:
  * nothing is copied, so every response of one version shares its one buffer. A default (not byte)
- * stream, because a byte stream would transfer, and so detach, the shared buffer.
+ * stream, because a byte stream would transfer, and so detach, the shared buffer. `done` runs once,
+ * when the stream was read to its end or cancelled.
  */
-function partsStream(parts: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+function partsStream(parts: readonly Uint8Array[], done: () => void): ReadableStream<Uint8Array> {
   let index = 0
   let offset = 0
+  let finished = false
+  const finish = () => {
+    if (!finished) (finished = true), done()
+  }
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
@@ -46,66 +58,63 @@ function partsStream(parts: readonly Uint8Array[]): ReadableStream<Uint8Array> {
           index++
           offset = 0
         }
-        if (index === parts.length) return controller.close()
+        if (index === parts.length) {
+          controller.close()
+          return finish()
+        }
         const part = parts[index]!
         controller.enqueue(offset === 0 && part.length <= CHUNK_BYTES ? part : part.subarray(offset, Math.min(offset + CHUNK_BYTES, part.length)))
         offset += CHUNK_BYTES
       },
+      cancel: finish,
     },
     { highWaterMark: 1 },
   )
 }
 
-const frameParts = (frame: Frame) => (frame.body && frame.body.length > 0 ? [frame.header, frame.body] : [frame.header])
-
-/** The body of `request` up to `maxBytes`, or `null` past it (reading stops there). */
-async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array | null> {
+/** The body of `request` up to `maxBytes`, or why not (reading stops past the limit). */
+async function readLimitedBody(request: Request, maxBytes: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' | 'unreadable' }> {
   const declared = request.headers.get('content-length')
-  if (declared !== null && !(Number(declared) <= maxBytes)) return null
-  if (!request.body) return new Uint8Array(0)
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.length
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {})
-      return null
+  if (declared !== null && !(Number(declared) <= maxBytes)) return { ok: false, reason: 'too-large' }
+  if (!request.body) return { ok: true, bytes: new Uint8Array(0) }
+  try {
+    const reader = request.body.getReader()
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.length
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {})
+        return { ok: false, reason: 'too-large' }
+      }
+      chunks.push(value)
     }
-    chunks.push(value)
+    const out = new Uint8Array(size)
+    let at = 0
+    for (const c of chunks) {
+      out.set(c, at)
+      at += c.length
+    }
+    return { ok: true, bytes: out }
+  } catch {
+    return { ok: false, reason: 'unreadable' }
   }
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
 }
 
 function plainResponse(status: number, text: string, headers: Record<string, string>): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } })
 }
 
-async function batchResponse(request: Request, allowOrigin: string | undefined, scope: ((request: Request) => unknown) | undefined, limits: BatchLimits): Promise<Response> {
+/** The Response for an exchange; `done` runs when its body was consumed (text answers: at once). */
+function toResponse({ answer, done }: HttpExchange, allowOrigin: string | undefined): Response {
   const cors = corsHeaders(allowOrigin)
-  if (!isJsonContentType(request.headers.get('content-type'))) return plainResponse(415, 'A batch request is application/json', cors)
-  const state = readyState()
-  const config = await state.then((s) => s.config, () => DEFAULT_BACKEND_CONFIG)
-  const maxBytes = limits.maxBatchRequestBytes ?? config.maxBatchRequestBytes
-  let body: Uint8Array | null
-  try {
-    body = await readLimitedBody(request, maxBytes)
-  } catch {
-    return plainResponse(400, 'The request body could not be read', cors)
-  }
-  if (!body) return plainResponse(413, `A batch request body is at most ${maxBytes} bytes`, { connection: 'close', ...cors })
-  const parsed = parseBatchRequest(body, limits.maxBatchItems ?? config.maxBatchItems)
-  if (!parsed.ok) return plainResponse(parsed.status, parsed.message, cors)
-  const served = await serveImageBatch(state, parsed.items, scope ? { resolveScope: () => scope(request) } : {})
-  return new Response(partsStream(batchParts(served)), { status: 200, headers: frameHeaders(served.length, allowOrigin) })
+  if (answer.status === 200) return new Response(partsStream(answer.parts, done), { status: 200, headers: frameHeaders(answer.length, allowOrigin) })
+  done()
+  // A fetch handler cannot drop a connection: a request that went away gets a 400 nobody reads.
+  if (answer.status === 0) return plainResponse(400, 'The request body could not be read', cors)
+  return plainResponse(answer.status, answer.text, answer.close ? { connection: 'close', ...cors } : cors)
 }
 
 /**
@@ -126,14 +135,14 @@ async function batchResponse(request: Request, allowOrigin: string | undefined, 
 export function createPixstoreFetchHandler(options: PixstoreFetchOptions = {}): (request: Request) => Promise<Response> {
   const o = readConfig(
     options,
-    ['route', 'accessControlAllowOrigin', 'scope', 'maxBatchItems', 'maxBatchRequestBytes'] as const,
+    ['route', 'accessControlAllowOrigin', 'scope', 'authorize', 'onServed', 'maxBatchItems', 'maxBatchRequestBytes'] as const,
     'createPixstoreFetchHandler options',
   )
   const route = o.route === undefined ? DEFAULT_ENDPOINT_ROUTE : configString('route', o.route)
   const allowOrigin = o.accessControlAllowOrigin === undefined ? undefined : configString('accessControlAllowOrigin', o.accessControlAllowOrigin)
   const scope = o.scope === undefined ? undefined : configFunction<(request: Request) => unknown>('scope', o.scope)
   const prefix = route.endsWith('/') ? route : route + '/'
-  const limits = batchLimitOptions(o)
+  const context: HttpServeContext<Request> = { transport: 'fetch', hooks: readServeHooks<Request>(o), scope, ...batchLimitOptions(o) }
   return async function pixstoreFetchHandler(request: Request): Promise<Response> {
     let url: URL
     try {
@@ -146,17 +155,18 @@ export function createPixstoreFetchHandler(options: PixstoreFetchOptions = {}): 
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: preflightHeaders(allowOrigin) })
     const isRoute = path === route || path === prefix.slice(0, -1)
     if (request.method === 'POST' && isRoute) {
-      return batchResponse(request, allowOrigin, scope, limits).catch(() => plainResponse(500, 'Internal error', corsHeaders(allowOrigin)))
+      const body = { read: (maxBytes: number) => readLimitedBody(request, maxBytes) }
+      return toResponse(await answerBatchRequest(context, request, request.headers.get('content-type'), body), allowOrigin)
     }
     if (request.method !== 'GET') {
       return new Response('Method not allowed', { status: 405, headers: { allow: isRoute ? ROUTE_METHODS : ALLOWED_METHODS, ...corsHeaders(allowOrigin) } })
     }
-    const frame = await serveImage(readyState(), {
+    const exchange = await answerImageRequest(context, request, {
       id: decodeIdSegment(path.length > prefix.length ? path.slice(prefix.length) : ''),
       token: request.headers.get(TOKEN_HEADER) ?? url.searchParams.get(TOKEN_QUERY_PARAM) ?? undefined,
       proof: request.headers.get(PROOF_HEADER) ?? undefined,
-      resolveScope: scope ? () => scope(request) : undefined,
+      variant: url.searchParams.get(VARIANT_QUERY_PARAM) ?? undefined,
     })
-    return new Response(partsStream(frameParts(frame)), { status: 200, headers: frameHeaders(frameLength(frame), allowOrigin) })
+    return toResponse(exchange, allowOrigin)
   }
 }

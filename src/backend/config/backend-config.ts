@@ -7,6 +7,8 @@ import { ERROR_HANDLING_MODES, type ErrorHandlingMode } from '../../shared/error
 import { DEFAULT_IMAGE_FORMATS } from '../../shared/image-formats.js'
 import { DEFAULT_ENDPOINT_HOST, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_ENDPOINT_PORT, DEFAULT_ENDPOINT_ROUTE } from '../../shared/protocol.js'
 import { MAX_BATCH_ITEMS } from '../../shared/protocol.js'
+import type { IncomingMessage } from 'node:http'
+import { readServeHooks, type AuthorizeHook, type ServedHook } from '../serve/serve-hooks.js'
 import { resolveStorageConfig, type StorageConfig } from '../storage/create-storage.js'
 import type { VariantPreset } from '../../types/index.js'
 import { resolveVariantPresets, type ResolvedVariantPreset } from './variant-presets.js'
@@ -89,6 +91,18 @@ export interface PixstoreBackendConfig {
    * whole. Default 64 KiB (room for 64 items with long ids and proofs).
    */
   maxBatchRequestBytes?: number
+  /**
+   * The built-in endpoint asks this once per request (a batch is one) before reading anything:
+   * `{ allow: false, status: 401 | 403, reason? }` answers that status and no image; `{ allow: true,
+   * scope? }` serves it, every proof having to carry `scope` (absent: none). A throw answers 500.
+   */
+  authorize?: AuthorizeHook<IncomingMessage>
+  /**
+   * The built-in endpoint reports one event per served image (per batch item) here, once its answer
+   * was written or failed: id, variant, state, bytes, duration, never a proof, key or scope. A throw
+   * is swallowed (reported once via console.warn).
+   */
+  onServed?: ServedHook
 }
 
 /** The validated, complete config. */
@@ -117,6 +131,8 @@ export interface ResolvedBackendConfig {
   ciphertextCacheBytes: number
   maxBatchItems: number
   maxBatchRequestBytes: number
+  authorize: AuthorizeHook<IncomingMessage> | undefined
+  onServed: ServedHook | undefined
 }
 
 /** Batch request limits; the same ranges apply to the adapters' own options. */
@@ -148,6 +164,8 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   ciphertextCacheBytes: 64 * 1024 * 1024,
   maxBatchItems: DEFAULT_MAX_BATCH_ITEMS,
   maxBatchRequestBytes: DEFAULT_MAX_BATCH_REQUEST_BYTES,
+  authorize: undefined,
+  onServed: undefined,
 })
 
 const KNOWN_KEYS = [...(Object.keys(DEFAULT_BACKEND_CONFIG) as (keyof ResolvedBackendConfig)[]), 'statelessKeyWindowLength'] as const
@@ -228,5 +246,8 @@ export function resolveBackendConfig(config?: PixstoreBackendConfig): ResolvedBa
   if (v.maxBatchRequestBytes !== undefined) {
     c.maxBatchRequestBytes = configInteger('maxBatchRequestBytes', v.maxBatchRequestBytes, MIN_BATCH_REQUEST_BYTES, MAX_BATCH_REQUEST_BYTES)
   }
+  const hooks = readServeHooks<IncomingMessage>({ authorize: v.authorize, onServed: v.onServed })
+  c.authorize = hooks.authorize
+  c.onServed = hooks.onServed
   return c
 }

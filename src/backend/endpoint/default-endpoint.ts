@@ -52,7 +52,7 @@ export async function listenDefaultEndpoint(): Promise<EndpointAddress> {
   if (!listening) {
     const s = http.createServer(
       { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000 },
-      createHttpHandler({ route, allowOrigin: state.config.accessControlAllowOrigin }),
+      createHttpHandler({ route, allowOrigin: state.config.accessControlAllowOrigin, authorize: state.config.authorize, onServed: state.config.onServed }),
     )
     // Garbage on the socket (bad request line, oversized headers) gets a 400, never a crash.
     s.on('clientError', (_err, socket) => {

@@ -1,30 +1,32 @@
-// The node:http request handler behind the built-in endpoint and the Express adapter. It answers
-// 200 + a wire frame for every GET on the route (error states inside), 200 + a batch container for a
-// POST on the route itself, 404 off the route, 405 for other methods, and never lets an exception
-// escape (a failure becomes InternalError or a 4xx).
+// The node:http shell over the serving core (serve/http-exchange.ts), behind the built-in endpoint
+// and the Express adapter. It answers 200 + a wire frame for every GET on the route (error states
+// inside), 200 + a batch container for a POST on the route itself, 401/403 when `authorize` denies,
+// 404 off the route, 405 for other methods, and never lets an exception escape (a failure becomes
+// InternalError or a 4xx/500).
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { PROOF_HEADER, TOKEN_HEADER } from '../../shared/protocol.js'
-import { readyState } from '../backend-state.js'
-import { DEFAULT_BACKEND_CONFIG } from '../config/backend-config.js'
-import { checkBatchRequest, isJsonContentType, parseBatchRequest, type BatchRequestResult } from '../serve/batch-request.js'
-import { frameLength, internalErrorFrame, type Frame } from '../serve/frame.js'
-import { ALLOWED_METHODS, corsHeaders, decodeIdSegment, frameHeaders, preflightHeaders, ROUTE_METHODS, tokenFromQuery } from '../serve/http-fields.js'
-import { serveImage } from '../serve/serve-image.js'
-import { batchParts, serveImageBatch, type ServedBatch } from '../serve/serve-image-batch.js'
+import { PROOF_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM, VARIANT_QUERY_PARAM } from '../../shared/protocol.js'
+import { answerBatchRequest, answerImageRequest, type BatchBody, type HttpExchange, type HttpServeContext } from '../serve/http-exchange.js'
+import { ALLOWED_METHODS, corsHeaders, decodeIdSegment, frameHeaders, preflightHeaders, queryValue, ROUTE_METHODS } from '../serve/http-fields.js'
+import type { ServedEvent, ServeHooks } from '../serve/serve-hooks.js'
 import { readRequestBody } from './read-request-body.js'
 
 /** Options of {@link createHttpHandler}. */
-export interface HttpHandlerOptions {
+export interface HttpHandlerOptions extends ServeHooks<IncomingMessage> {
   /** Route prefix, e.g. `/pixstore-image`; `''` when a framework has already stripped the mount path. */
   route: string
   /** CORS origin to allow; none by default. */
   allowOrigin?: string | undefined
-  /** A scope the proofs must carry (custom setups); may return a Promise. The built-in endpoint uses none. */
+  /** A scope the proofs must carry (custom setups); may return a Promise. Exclusive with `authorize`. */
   scope?: ((req: IncomingMessage) => unknown) | undefined
   /** Batch limits; each defaults to the backend config's key of the same name. */
   maxBatchItems?: number | undefined
   maxBatchRequestBytes?: number | undefined
+  /** Who serves, for the served events. Default `'endpoint'`. */
+  transport?: ServedEvent['transport'] | undefined
 }
+
+/** What the request-level functions below need from the handler's options. */
+export type ServeOptions = Omit<HttpHandlerOptions, 'route'>
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
@@ -35,110 +37,75 @@ function plain(res: ServerResponse, status: number, text: string, extra?: Record
   res.end(text)
 }
 
+const contextOf = (options: ServeOptions): HttpServeContext<IncomingMessage> => ({
+  transport: options.transport ?? 'endpoint',
+  hooks: { authorize: options.authorize, onServed: options.onServed },
+  scope: options.scope,
+  maxBatchItems: options.maxBatchItems,
+  maxBatchRequestBytes: options.maxBatchRequestBytes,
+})
+
 /**
- * Writes a frame: header and stored ciphertext as two corked chunks. Neither is copied: every
- * response of one version writes the same ciphertext buffer.
+ * Writes an exchange's answer: wire parts (frame headers and stored ciphertexts, none copied: every
+ * response of one version writes the same buffer) corked into one vectored write, or a text refusal.
+ * `done` runs once the response closed (written, or the client went away).
  */
-export function writeFrame(res: ServerResponse, frame: Frame, allowOrigin: string | undefined): void {
-  res.writeHead(200, frameHeaders(frameLength(frame), allowOrigin))
-  if (frame.body && frame.body.length > 0) {
-    res.cork()
-    res.write(frame.header)
-    res.end(frame.body)
-  } else {
-    res.end(frame.header)
+function writeExchange(res: ServerResponse, { answer, done }: HttpExchange, allowOrigin: string | undefined): void {
+  if (res.destroyed || res.headersSent) return done()
+  res.once('close', done)
+  if (answer.status === 0) return void res.destroy()
+  if (answer.status !== 200) {
+    // A refusal sent before the body was read whole also closes the connection: the rest of the body
+    // is never read (node would otherwise drain it to reuse the connection).
+    return plain(res, answer.status, answer.text, answer.close ? { connection: 'close', ...corsHeaders(allowOrigin) } : corsHeaders(allowOrigin))
   }
+  res.writeHead(200, frameHeaders(answer.length, allowOrigin))
+  res.cork()
+  for (const part of answer.parts) res.write(part)
+  res.end()
+}
+
+function failed(res: ServerResponse, allowOrigin: string | undefined): void {
+  if (!res.headersSent) plain(res, 500, 'Internal error', { connection: 'close', ...corsHeaders(allowOrigin) })
+  else res.destroy()
 }
 
 /**
  * Answers one GET for image `id` with a wire frame (proof from `x-pixstore-proof`, token from
- * `x-pixstore-token` or `?token=`). Shared by the built-in endpoint and the Express adapter.
+ * `x-pixstore-token` or `?token=`, variant from `?variant=`), after `authorize`. Shared by the
+ * built-in endpoint and the Express adapter.
  */
-export function serveImageRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-  query: string | undefined,
-  options: Pick<HttpHandlerOptions, 'allowOrigin' | 'scope'>,
-): void {
-  const scopeOf = options.scope
-  serveImage(readyState(), {
+export function serveImageRequest(req: IncomingMessage, res: ServerResponse, id: string, query: string | undefined, options: ServeOptions): void {
+  answerImageRequest(contextOf(options), req, {
     id,
-    token: firstHeader(req.headers[TOKEN_HEADER]) ?? tokenFromQuery(query),
+    token: firstHeader(req.headers[TOKEN_HEADER]) ?? queryValue(query, TOKEN_QUERY_PARAM),
     proof: firstHeader(req.headers[PROOF_HEADER]),
-    resolveScope: scopeOf ? () => scopeOf(req) : undefined,
+    variant: queryValue(query, VARIANT_QUERY_PARAM),
   })
-    .then((frame) => {
-      if (!res.destroyed && !res.headersSent) writeFrame(res, frame, options.allowOrigin)
-    })
-    .catch((e) => {
-      if (!res.headersSent) writeFrame(res, internalErrorFrame(e), options.allowOrigin)
-      else res.destroy()
-    })
-}
-
-/**
- * Writes a batch container: directory, then each frame's header and stored ciphertext, corked into
- * one vectored write. Nothing is copied: N items of one version write its one buffer N times.
- */
-export function writeBatch(res: ServerResponse, served: ServedBatch, allowOrigin: string | undefined): void {
-  res.writeHead(200, frameHeaders(served.length, allowOrigin))
-  res.cork()
-  for (const part of batchParts(served)) res.write(part)
-  res.end()
-}
-
-// A refusal sent before the body was read whole also closes the connection: the rest of the body
-// is never read (node would otherwise drain it to reuse the connection).
-function refuseBatch(res: ServerResponse, status: number, text: string, allowOrigin: string | undefined, unread: boolean): void {
-  if (res.headersSent || res.destroyed) return
-  plain(res, status, text, unread ? { connection: 'close', ...corsHeaders(allowOrigin) } : corsHeaders(allowOrigin))
+    .then((exchange) => writeExchange(res, exchange, options.allowOrigin))
+    .catch(() => failed(res, options.allowOrigin))
 }
 
 type BodyCarrier = IncomingMessage & { body?: unknown; _body?: boolean }
 
-async function batchRequest(req: IncomingMessage, res: ServerResponse, options: BatchOptions): Promise<void> {
-  const { allowOrigin } = options
-  if (!isJsonContentType(firstHeader(req.headers['content-type']))) {
-    return refuseBatch(res, 415, 'A batch request is application/json', allowOrigin, true)
-  }
-  const state = readyState()
-  // An uninitialised backend still answers in shape (every item InternalError, as a GET would).
-  const config = await state.then((s) => s.config, () => DEFAULT_BACKEND_CONFIG)
-  const maxItems = options.maxBatchItems ?? config.maxBatchItems
-  const maxBytes = options.maxBatchRequestBytes ?? config.maxBatchRequestBytes
-  let parsed: BatchRequestResult
+function batchBody(req: IncomingMessage): BatchBody {
   const carrier = req as BodyCarrier
   if (req.readableEnded || carrier._body === true) {
     // A body parser (express.json()) got there first: take its result, under its own size limit.
-    if (carrier.body === undefined) return refuseBatch(res, 400, 'The request body was already consumed', allowOrigin, false)
-    parsed = checkBatchRequest(carrier.body, maxItems)
-  } else {
-    const body = await readRequestBody(req, maxBytes)
-    if (!body.ok) {
-      if (body.reason === 'too-large') return refuseBatch(res, 413, `A batch request body is at most ${maxBytes} bytes`, allowOrigin, true)
-      return void res.destroy()
-    }
-    parsed = parseBatchRequest(body.bytes, maxItems)
+    if (carrier.body === undefined) return { read: async () => ({ ok: false, reason: 'consumed' }) }
+    return { parsed: carrier.body }
   }
-  if (!parsed.ok) return refuseBatch(res, parsed.status, parsed.message, allowOrigin, false)
-  const scopeOf = options.scope
-  const served = await serveImageBatch(state, parsed.items, scopeOf ? { resolveScope: () => scopeOf(req) } : {})
-  if (!res.destroyed && !res.headersSent) writeBatch(res, served, allowOrigin)
+  return { read: (maxBytes) => readRequestBody(req, maxBytes) }
 }
-
-/** What {@link serveBatchRequest} needs from the handler's options. */
-export type BatchOptions = Pick<HttpHandlerOptions, 'allowOrigin' | 'scope' | 'maxBatchItems' | 'maxBatchRequestBytes'>
 
 /**
  * Answers one batch request (`POST {route}`, JSON body) with a container of frames, 400/413/415 for
- * a request that is not one. Shared by the built-in endpoint and the Express adapter.
+ * a request that is not one, after `authorize`. Shared by the built-in endpoint and the Express adapter.
  */
-export function serveBatchRequest(req: IncomingMessage, res: ServerResponse, options: BatchOptions): void {
-  batchRequest(req, res, options).catch(() => {
-    if (!res.headersSent) plain(res, 500, 'Internal error', { connection: 'close', ...corsHeaders(options.allowOrigin) })
-    else res.destroy()
-  })
+export function serveBatchRequest(req: IncomingMessage, res: ServerResponse, options: ServeOptions): void {
+  answerBatchRequest(contextOf(options), req, firstHeader(req.headers['content-type']), batchBody(req))
+    .then((exchange) => writeExchange(res, exchange, options.allowOrigin))
+    .catch(() => failed(res, options.allowOrigin))
 }
 
 /** Answers a CORS preflight (204); CORS headers only when an origin is configured. */

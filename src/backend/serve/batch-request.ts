@@ -1,5 +1,5 @@
 // The JSON body of a batch request (`POST {route}`), read and checked in one place for every
-// transport: `{"v":1,"items":[{"id":…,"token":…,"proof":…},…]}`. A malformed request is refused as a
+// transport: `{"v":1,"items":[{"id":…,"token":…,"proof":…,"variant":…},…]}`. A malformed request is refused as a
 // whole (400, or 413 for too many items); an item whose values are wrong but of the right types is
 // not refused here: it is served, and fails alone, exactly as the same GET would.
 import type { ServeBatchItem } from './serve-image-batch.js'
@@ -8,7 +8,7 @@ import type { ServeBatchItem } from './serve-image-batch.js'
 export type BatchRequestResult = { ok: true; items: ServeBatchItem[] } | { ok: false; status: 400 | 413; message: string }
 
 const REQUEST_KEYS = new Set(['v', 'items'])
-const ITEM_KEYS = new Set(['id', 'token', 'proof'])
+const ITEM_KEYS = new Set(['id', 'token', 'proof', 'variant'])
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 const refuse = (message: string, status: 400 | 413 = 400): BatchRequestResult => ({ ok: false, status, message })
@@ -24,8 +24,9 @@ function onlyKeys(value: Record<string, unknown>, known: Set<string>): boolean {
 /**
  * Checks an already parsed batch request (e.g. `req.body` after a JSON body parser). Types are
  * strict: `id` a string, `token` a number or null (absent = null), `proof` a string or null (absent =
- * null). The values themselves are judged by serveImage per item (an empty id is MissingID, a
- * missing proof MissingProof, a malformed id InvalidProof, a token that is no version "no token").
+ * null), `variant` a string or null (absent = null: the original). The values themselves are judged
+ * by serveImage per item (an empty id is MissingID, a missing proof MissingProof, a malformed id
+ * InvalidProof, a token that is no version "no token", a variant the image lacks NotFound).
  *
  * @example
  * ```ts
@@ -42,12 +43,15 @@ export function checkBatchRequest(body: unknown, maxItems: number): BatchRequest
   const out: ServeBatchItem[] = []
   for (let i = 0; i < items.length; i++) {
     const item: unknown = items[i]
-    if (!isPlainObject(item) || !onlyKeys(item, ITEM_KEYS)) return refuse(`item ${i} must be an object {"id","token","proof"}`)
-    const { id, token = null, proof = null } = item
+    if (!isPlainObject(item) || !onlyKeys(item, ITEM_KEYS)) return refuse(`item ${i} must be an object {"id","token","proof","variant"}`)
+    const { id, token = null, proof = null, variant = null } = item
     if (typeof id !== 'string') return refuse(`item ${i}: id must be a string`)
     if (token !== null && typeof token !== 'number') return refuse(`item ${i}: token must be a number or null`)
     if (proof !== null && typeof proof !== 'string') return refuse(`item ${i}: proof must be a string or null`)
-    out.push({ id, token: token ?? undefined, proof: proof ?? undefined })
+    if (variant !== null && typeof variant !== 'string') return refuse(`item ${i}: variant must be a string or null`)
+    const served: ServeBatchItem = { id, token: token ?? undefined, proof: proof ?? undefined }
+    if (variant !== null) served.variant = variant
+    out.push(served)
   }
   return { ok: true, items: out }
 }

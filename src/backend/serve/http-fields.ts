@@ -1,6 +1,6 @@
 // The HTTP side of the protocol, shared by the node:http handler (built-in endpoint, Express) and the
 // fetch handler: how the id and token are read from a request, and the response and CORS headers.
-import { PROOF_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM, WIRE_CONTENT_TYPE } from '../../shared/protocol.js'
+import { PROOF_HEADER, TOKEN_HEADER, WIRE_CONTENT_TYPE } from '../../shared/protocol.js'
 
 /** Methods `{route}/{id}` answers. */
 export const ALLOWED_METHODS = 'GET, OPTIONS'
@@ -25,10 +25,19 @@ export function decodeIdSegment(raw: string): string {
   }
 }
 
-/** The token from a raw query string (`a=1&token=5`), as text; `undefined` when absent. */
-export function tokenFromQuery(query: string | undefined): string | undefined {
+/**
+ * The first value of `name` in a raw query string (`a=1&token=5`), as text (not %-decoded: the
+ * values read here, a token's digits and a variant name, never need escaping, and an escaped one is
+ * refused as invalid); `undefined` when absent.
+ *
+ * @example
+ * ```ts
+ * queryValue('token=5&variant=thumb', 'variant') // 'thumb'
+ * ```
+ */
+export function queryValue(query: string | undefined, name: string): string | undefined {
   if (query === undefined) return undefined
-  const prefix = TOKEN_QUERY_PARAM + '='
+  const prefix = name + '='
   for (const part of query.split('&')) {
     if (part.startsWith(prefix)) return part.slice(prefix.length)
   }

@@ -13,6 +13,8 @@ export interface ServeBatchItem {
   id: unknown
   token: unknown
   proof: unknown
+  /** The variant asked for; absent, `undefined` or `null` for the original. */
+  variant?: unknown
 }
 
 /** The scope every item's proof must carry: a value, or the application's callback for it. */
@@ -65,7 +67,10 @@ export async function serveImageBatch(state: ServeState | Promise<ServeState>, i
       const id = item?.id
       const token = item?.token
       const proof = item?.proof
-      frames[i] = await serveImage(state, resolved ? { id, token, proof, resolveScope: () => resolved } : { id, token, proof, scope: scope.scope }).catch(internalErrorFrame)
+      const variant = item?.variant
+      frames[i] = await serveImage(state, resolved ? { id, token, proof, variant, resolveScope: () => resolved } : { id, token, proof, variant, scope: scope.scope }).catch(
+        internalErrorFrame,
+      )
     }
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL_ITEMS, items.length) }, worker))

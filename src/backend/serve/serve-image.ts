@@ -3,6 +3,7 @@
 import { checkScope } from '../../crypto/proof-scope.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { WireState } from '../../types/index.js'
+import { isVariantName } from '../../shared/variant-name.js'
 import { isValidImageId } from '../images/image-id.js'
 import { checkProof } from './check-proof.js'
 import { currentVersion } from './current-version.js'
@@ -18,6 +19,8 @@ export interface ServeRequest {
   token: unknown
   /** The stateless proof. */
   proof: unknown
+  /** The variant (preset name) asked for: a string, or `undefined`/`null` for the original. */
+  variant?: unknown
   /** The scope the proof must carry: a string or `undefined` (see checkScope). */
   scope?: unknown
   /**
@@ -37,9 +40,13 @@ function parseClientToken(value: unknown): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined
 }
 
+const variantUnknown = () => stateFrame(WireState.NotFound, new PixstoreError('VARIANT_UNKNOWN', 'the image has no variant of this name'))
+
 /**
  * Answers one image request: the state `state` resolves to (a failed init is InternalError), the
- * proof, then the head and ciphertext. Never rejects.
+ * proof, then the head and ciphertext of the original or of the variant asked for (one proof covers
+ * an image and its variants; a name that is not valid, or that the current version lacks, is
+ * NotFound with `VARIANT_UNKNOWN`). Never rejects.
  *
  * @example
  * ```ts
@@ -62,9 +69,13 @@ export async function serveImage(state: ServeState | Promise<ServeState>, reques
     }
     const refused = await checkProof(ready, id, proof, scope, Date.now())
     if (refused) return refused
+    const variant = request.variant ?? undefined
+    // Checked before storage: a name no preset can have is never looked up.
+    if (variant !== undefined && !isVariantName(variant)) return variantUnknown()
     const clientToken = parseClientToken(request.token)
-    const version = await currentVersion(ready, id, clientToken)
-    if (!version) return stateFrame(WireState.NotFound, new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id'))
+    const version = await currentVersion(ready, id, clientToken, variant)
+    if (version === 'no-image') return stateFrame(WireState.NotFound, new PixstoreError('IMAGE_NOT_FOUND', 'no image with this id'))
+    if (version === 'no-variant') return variantUnknown()
     return await versionFrame(ready, version, clientToken)
   } catch (e) {
     return internalErrorFrame(e)

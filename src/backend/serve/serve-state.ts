@@ -8,7 +8,7 @@ import type { ProofCache } from './proof-cache.js'
 /** The parts of the backend state the serving path reads (a `BackendState` is one). */
 export interface ServeState {
   config: { proofTtlMs: number }
-  storage: Pick<StorageAdapter, 'getHead' | 'get'>
+  storage: Pick<StorageAdapter, 'getHead' | 'get' | 'getVariant'>
   keyring: Pick<Keyring, 'get'>
   proofCache: ProofCache
   ciphertextCache: CiphertextCache

@@ -144,7 +144,7 @@ describe('item 10: a PixstoreError wrapping another keeps it as cause and says w
     const frame = await serveImage(
       {
         config: { proofTtlMs: 300_000 },
-        storage: { getHead: () => Promise.reject(boom), get: () => Promise.reject(boom) },
+        storage: { getHead: () => Promise.reject(boom), get: () => Promise.reject(boom), getVariant: () => Promise.reject(boom) },
         keyring: { get: (kid) => (kid === keys.keyId ? keys : undefined) },
         proofCache: createProofCache(0),
         ciphertextCache: createCiphertextCache(0),
