@@ -28,8 +28,6 @@ export interface ServeRequest {
    * may throw. Its result obeys the same rule as `scope`.
    */
   resolveScope?: () => unknown
-  /** The variant asked for (VARIANTS.md): a string, or `undefined`/`null` for the original. */
-  variant?: unknown
 }
 
 /** Parses a client token from a header or query value; anything else counts as "no token". */
