@@ -16,7 +16,9 @@ export function playerImageRoute({ images, auth }) {
     const image = images.find((candidate) => candidate.imageId === req.params.imageId && candidate.playerId === req.params.playerId)
     // Unknown image or one of another player: the same 403 as a role refusal, so ids cannot be probed.
     if (!image || !canView(user, image.playerId, image.kind)) return res.status(403).json({ error: 'your role may not see this image' })
-    const payload = await customEndpointHelper(image.imageId, req.get('x-pixstore-token') ?? req.query.token, req.get('x-pixstore-proof'), { scope: user.id })
+    // ?variant=thumb, or none for the original; a repeated or unknown name is the helper's NotFound.
+    const variant = req.query.variant === undefined ? undefined : typeof req.query.variant === 'string' ? req.query.variant : ''
+    const payload = await customEndpointHelper(image.imageId, req.get('x-pixstore-token') ?? req.query.token, req.get('x-pixstore-proof'), { scope: user.id, variant })
     // Always 200 from here: the state byte says what happened (Success, Updated, InvalidProof...).
     res.type('application/octet-stream').send(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))
   }

@@ -1,12 +1,14 @@
 // First run: draw and store every player's avatar and photos. Later runs keep what is there, so the
 // cache in the browser and the secret on disk stay meaningful across restarts.
-import { imageExists, saveImage, updateImage } from 'pixstore/backend'
+import { getImageRecord, imageExists, regenerateVariants, saveImage, updateImage } from 'pixstore/backend'
 import { renderAvatar, renderScene } from './content/render-image.mjs'
 import { loadManifest, saveManifest } from './image-manifest.mjs'
 import { PLAYERS, TEAM } from './roster.mjs'
 
 export const PHOTO_SIZE = { width: 1200, height: 800 }
 export const AVATAR_SIZE = 512
+/** The backend's variant presets: a thumbnail sharp enough for a 2x screen at list size. */
+export const VARIANTS = { thumb: { width: 360, height: 360, fit: 'inside', format: 'webp', quality: 80 } }
 
 const initials = (name) => name.split(' ').map((part) => part[0]).join('').toUpperCase()
 
@@ -41,7 +43,13 @@ export async function ensureRosterImages(dataDir) {
   for (const image of known) {
     if (!(await imageExists(image.imageId))) complete = false
   }
-  if (complete) return { images: known, seeded: 0 }
+  if (complete) {
+    // A data directory from before the presets (or with other ones): render the thumbnails now, as
+    // new versions (a browser holding the old records gets them as `Updated`).
+    const first = await getImageRecord(known[0].imageId)
+    if (!first?.variants?.thumb) await regenerateVariants()
+    return { images: known, seeded: 0 }
+  }
   const images = []
   let seed = 1
   for (const player of PLAYERS) {

@@ -10,6 +10,7 @@ import { staleBuildWarning } from './build-freshness.mjs'
 import { readDemoOptions } from './demo-options.mjs'
 import { loadPageAssets } from './page-assets.mjs'
 import { startPageServer } from './page-server.mjs'
+import { VARIANTS } from './seed-images.mjs'
 
 function fail(message) {
   console.error(`[demo] ${message}`)
@@ -55,6 +56,9 @@ async function main() {
       // Images are served by the app's own route only (auth first): no built-in endpoint.
       defaultEndpointEnabled: false,
       errorHandlingMode: 'throw',
+      // Lists show thumbnails; the original is fetched when a photo is opened. Sealed under their own
+      // keys at save and update, covered by the image's proof.
+      variants: VARIANTS,
       ...(proofTtlMs ? { proofTtlMs } : {}),
     })
   } catch (error) {

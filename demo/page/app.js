@@ -19,7 +19,7 @@ let roster = null
 /** @type {Map<string, import('./image-tile.js').ImageTile>} */
 let tiles = new Map()
 let generation = 0
-const loads = createLoadsTable({ onInspect: (tile) => inspect(tile) })
+const loads = createLoadsTable({ onInspect: (load) => inspect(load) })
 
 function setStatus(state, text) {
   const status = $('#status')
@@ -34,10 +34,10 @@ async function loadTile(tile) {
   tile.loading()
   const codec = getCodecInfo().operations.decodeWirePayload
   try {
-    const info = await getImageWithInfo(tile.record, { playerId: tile.image.playerId })
+    const info = await getImageWithInfo(tile.record, { playerId: tile.image.playerId }, tile.variant ? { variant: tile.variant } : undefined)
     if (!info) throw new Error('getImage returned null')
     await tile.show(info, codec)
-    loads.show(tile, info, codec)
+    loads.show({ imageId: tile.image.imageId, variant: tile.variant, title: tile.image.title, info, codec })
     // An `Updated` answer carried a newer version with its own key; the page's record is stale, so
     // ask the API for the current one (as an app would) and the next load is a cache hit.
     if (info.token !== tile.record.token) tile.record = (await api(`/api/images/${encodeURIComponent(tile.image.imageId)}/record`)).record
@@ -146,18 +146,24 @@ async function openViewer(tile) {
 async function showInViewer(tile) {
   const dialog = $('#viewer')
   const img = $('#viewer-img')
+  // The original, on demand: the list only ever fetched the thumbnail.
+  const codec = getCodecInfo().operations.decodeWirePayload
   const info = await getImageWithInfo(tile.record, { playerId: tile.image.playerId }).catch(() => null)
   if (viewing !== tile) return
   if (!info) {
     dialog.dataset.state = 'error'
     return
   }
+  loads.show({ imageId: tile.image.imageId, title: tile.image.title, info, codec })
   const previous = viewerHandle
   viewerHandle = acquireObjectUrl(info.blob)
   img.src = viewerHandle.url
   previous?.release()
+  await img.decode().catch(() => {})
   dialog.dataset.state = 'loaded'
   dialog.dataset.token = String(info.token)
+  dialog.dataset.source = info.source
+  dialog.dataset.naturalWidth = String(img.naturalWidth)
 }
 
 function closeViewer() {

@@ -41,7 +41,13 @@ export function decodeText(info) {
   return info.source === 'network' ? ms(info.decodeMs) : '— (no wire payload)'
 }
 
-/** The loads table: one row per image, replaced on each load of that image. */
+/** The cache slot of an image's variant, as the frontend keys it (`${id}@${variant}`; the id for the original). */
+export const slotOf = (imageId, variant) => (variant ? `${imageId}@${variant}` : imageId)
+
+/**
+ * The loads table: one row per cache slot (an image's thumbnail, its original), replaced on each load.
+ * @param {{ onInspect: (load: { slot: string, title: string, blob: Blob }) => void }} handlers
+ */
 export function createLoadsTable({ onInspect }) {
   const body = $('#loads').tBodies[0]
   const rows = new Map()
@@ -50,16 +56,18 @@ export function createLoadsTable({ onInspect }) {
       rows.clear()
       body.replaceChildren()
     },
-    show(tile, info, codec) {
-      let row = rows.get(tile.image.imageId)
+    /** @param {{ imageId: string, variant?: string, title: string, info: import('pixstore/frontend').ImageWithInfo, codec: string }} load */
+    show({ imageId, variant, title, info, codec }) {
+      const slot = slotOf(imageId, variant)
+      let row = rows.get(slot)
       if (!row) {
         row = document.createElement('tr')
-        rows.set(tile.image.imageId, row)
+        rows.set(slot, row)
         body.append(row)
       }
       const decodedHere = info.source === 'network'
       const cells = [
-        tile.image.title,
+        `${title} (${variant ?? 'original'})`,
         info.source,
         `${info.wireBytes.toLocaleString('en')} B`,
         decodeText(info),
@@ -75,15 +83,17 @@ export function createLoadsTable({ onInspect }) {
           return td
         }),
       )
-      row.dataset.imageId = tile.image.imageId
+      row.dataset.imageId = imageId
+      row.dataset.variant = variant ?? ''
       row.dataset.source = info.source
+      row.dataset.wireBytes = String(info.wireBytes)
       const td = document.createElement('td')
-      const inspect = document.createElement('button')
-      inspect.type = 'button'
-      inspect.className = 'inspect small'
-      inspect.textContent = 'Inspect'
-      inspect.addEventListener('click', () => onInspect(tile))
-      td.append(inspect)
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'inspect small'
+      button.textContent = 'Inspect'
+      button.addEventListener('click', () => onInspect({ slot, title: `${title} (${variant ?? 'original'})`, blob: info.blob }))
+      td.append(button)
       row.append(td)
     },
   }
@@ -91,15 +101,15 @@ export function createLoadsTable({ onInspect }) {
 
 let inspected = null
 
-/** Shows the raw IndexedDB record of `tile`'s image; `refreshInspected` re-reads it (after a clear). */
-export async function inspect(tile) {
-  inspected = tile
+/** Shows the raw IndexedDB record of one cache slot; `refreshInspected` re-reads it (after a clear). */
+export async function inspect(load) {
+  inspected = load
   const out = $('#cache-record')
-  const stored = await readCachedRecord(tile.image.imageId)
-  const head = tile.blob ? new Uint8Array(await tile.blob.slice(0, 16).arrayBuffer()) : new Uint8Array(0)
+  const stored = await readCachedRecord(load.slot)
+  const head = new Uint8Array(await load.blob.slice(0, 16).arrayBuffer())
   const { text, fields } = describeCachedRecord(stored, head)
-  out.textContent = `${tile.image.title}\n${text}`
-  out.dataset.id = tile.image.imageId
+  out.textContent = `${load.title}\n${text}`
+  out.dataset.id = load.slot
   out.dataset.fields = fields.join(',')
   out.dataset.cached = String(stored !== null)
 }

@@ -24,6 +24,8 @@ export class ImageTile {
   constructor(image, { onOpen } = {}) {
     this.image = image
     this.record = image.record ?? null
+    // Lists show the thumbnail when the backend made one; the original waits until the photo is opened.
+    this.variant = this.record?.variants?.thumb ? 'thumb' : undefined
     this.handle = null
     this.blob = null
     const el = document.createElement(image.locked || !onOpen ? 'div' : 'button')
@@ -36,6 +38,7 @@ export class ImageTile {
     el.dataset.imageId = image.imageId
     el.dataset.playerId = image.playerId
     el.dataset.kind = image.kind
+    if (this.variant) el.dataset.variant = this.variant
     this.el = el
     this.img = document.createElement('img')
     this.img.alt = image.title

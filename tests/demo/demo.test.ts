@@ -159,7 +159,8 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
       expect(tile.source).toBe('network')
       // The record's ThumbHash painted the box before the image arrived.
       expect(tile.placeholder).toBe('thumbhash')
-      expect(tile.naturalWidth).toBe(tile.kind === 'avatar' ? 512 : 1200)
+      // Lists get the thumbnail variant (360 px inside), never the original (512 px avatars, 1200 px photos).
+      expect(tile.naturalWidth).toBe(360)
     }
     expect(imageRequests).toHaveLength(18)
     for (const request of imageRequests) {
@@ -167,12 +168,14 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
       expect(headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/)
       expect(headers['x-pixstore-proof']).toBeTruthy()
       expect(headers['x-pixstore-token']).toMatch(/^\d+$/)
-      const [, , playerId, imageId] = new URL(request.url()).pathname.split('/')
+      const url = new URL(request.url())
+      expect(url.searchParams.get('variant')).toBe('thumb')
+      const [, , playerId, imageId] = url.pathname.split('/')
       expect(manifest.find((image) => image.imageId === decodeURIComponent(imageId!))?.playerId).toBe(playerId)
     }
     // Photo-like content, not a gradient test card: many distinct colours across a photo.
     const photo = all.find((t) => t.kind === 'photo')!
-    const samples = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((i) => pixel(page, photo.imageId, 100 + i * 130, 80 + i * 85)))
+    const samples = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((i) => pixel(page, photo.imageId, 10 + i * 45, 10 + i * 28)))
     expect(new Set(samples.map((rgba) => rgba.join(','))).size).toBeGreaterThan(5)
     // The JWT lives in memory only.
     const jwt = imageRequests[0]!.headers().authorization!.slice('Bearer '.length)
@@ -210,8 +213,9 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
 
   it('the cache holds ciphertext and a token, never a key, and the panel follows "Clear cache"', async () => {
     const first = (await tiles(page))[0]!
-    await page.click(`#loads tbody tr[data-image-id="${first.imageId}"] .inspect`)
-    await page.waitForSelector(`#cache-record[data-id="${first.imageId}"][data-cached="true"]`)
+    const slot = `${first.imageId}@thumb` // the frontend's cache slot of a variant
+    await page.click(`#loads tbody tr[data-image-id="${first.imageId}"][data-variant="thumb"] .inspect`)
+    await page.waitForSelector(`#cache-record[data-id="${slot}"][data-cached="true"]`)
     const fields = (await page.getAttribute('#cache-record', 'data-fields'))!.split(',')
     expect(fields).toEqual(expect.arrayContaining(['id', 'token', 'ciphertext', 'size']))
     for (const secretField of ['key', 'iv', 'tag', 'meta', 'statelessProof']) expect(fields).not.toContain(secretField)
@@ -222,7 +226,8 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
       body: JSON.stringify({ userId: 'coach-dana' }),
     })).json()) as { token: string }
     const recordOf = await (await fetch(`${demo!.info.pageUrl}api/images/${encodeURIComponent(first.imageId)}/record`, { headers: { authorization: `Bearer ${session.token}` } })).json()
-    const key = Buffer.from((recordOf as { record: { meta: { key: string } } }).record.meta.key, 'base64')
+    const { record } = recordOf as { record: { meta: { key: string }; variants: { thumb: { meta: { key: string } } } } }
+    const keys = [record.meta.key, record.variants.thumb.meta.key].map((k) => Buffer.from(k, 'base64'))
     const stored = await page.evaluate(
       (id) =>
         new Promise<number[]>((resolve, reject) => {
@@ -237,10 +242,10 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
             }
           }
         }),
-      first.imageId,
+      slot,
     )
     expect(stored.length).toBeGreaterThan(1000)
-    expect(Buffer.from(stored).includes(key)).toBe(false)
+    for (const key of keys) expect(Buffer.from(stored).includes(key)).toBe(false)
     const before = await page.textContent('#cache-record')
     const generation = await generationOf(page)
     imageRequests = []
@@ -254,14 +259,22 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
     expect(Number(await page.getAttribute('#cache-stats', 'data-entries'))).toBe(18)
   })
 
-  it('replacing a photo shows the new version at once and after a reload', async () => {
+  it('opening a photo fetches its original on demand; replacing it shows the new version at once and after a reload', async () => {
     const before = (await tiles(page)).find((t) => t.kind === 'photo')!
-    const pixelBefore = await pixel(page, before.imageId, 600, 700)
+    const pixelBefore = await pixel(page, before.imageId, 180, 200)
     imageRequests = []
     await page.click('#dev-close')
     await page.click(`.tile[data-image-id="${before.imageId}"]`)
     await page.waitForSelector('#viewer[data-state="loaded"]')
     expect(await page.getAttribute('#viewer', 'data-token')).toBe(String(before.token))
+    expect(await page.getAttribute('#viewer', 'data-natural-width')).toBe('1200')
+    expect(imageRequests.map((r) => new URL(r.url()).searchParams.has('variant'))).toEqual([false])
+    // The thumbnail cost a fraction of the original's bytes on the wire.
+    const wire = await page.$$eval(`#loads tbody tr[data-image-id="${before.imageId}"]`, (rows) =>
+      Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.variant || 'original', Number((r as HTMLElement).dataset.wireBytes)])),
+    )
+    expect(wire.thumb! * 3).toBeLessThan(wire.original!)
+    imageRequests = []
     await page.click('#viewer-replace')
     await page.waitForSelector(`.tile[data-image-id="${before.imageId}"][data-replaced="1"][data-state="loaded"]`)
     const after = (await tiles(page)).find((t) => t.imageId === before.imageId)!
@@ -269,8 +282,9 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
     expect(after.digest).not.toBe(before.digest)
     expect(after.source).toBe('network')
     await page.waitForSelector(`#viewer[data-token="${after.token}"]`)
-    expect(await pixel(page, before.imageId, 600, 700)).not.toEqual(pixelBefore)
-    expect(imageRequests).toHaveLength(1)
+    expect(await pixel(page, before.imageId, 180, 200)).not.toEqual(pixelBefore)
+    // The new thumbnail for the list, the new original for the open viewer.
+    expect(imageRequests.map((r) => new URL(r.url()).searchParams.get('variant')).sort()).toEqual([null, 'thumb'])
     await page.click('#viewer-close')
 
     imageRequests = []
@@ -298,7 +312,10 @@ describe('npm start (demo/server.mjs): the roster app driven in Chromium', () =>
     const after = (await tiles(page)).find((t) => t.imageId === before.imageId)!
     expect(after.token).toBeGreaterThan(before.token)
     expect(after.digest).not.toBe(before.digest)
-    const newest = await page.$$eval('#wire-log tbody tr:first-child td', (tds) => tds.map((td) => td.textContent))
+    const updated = await page.$$eval('#wire-log tbody tr[data-state="1"]', (rows) => rows.map((r) => Array.from(r.children, (td) => td.textContent)))
+    expect(updated.length).toBeGreaterThan(0)
+    const newest = updated[0]!
+    expect(newest[0]).toMatch(/\(thumb\)$/) // the thumbnail's own frame, with the variant's new key
     expect(newest[2]).toBe(String(before.token)) // the request carried the old token
     expect(newest[4]).toBe('1 Updated')
     expect(newest[5]).toBe('69 B')

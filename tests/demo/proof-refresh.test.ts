@@ -35,7 +35,10 @@ it('an expired proof is refreshed through the roster API and the image still loa
     const log = browser.logs.join('\n') + '\n' + demo.output()
     expect(await page.getAttribute(`.tile[data-image-id="${id}"]`, 'data-state'), log).toBe('loaded')
     expect(Number(await page.getAttribute(`.tile[data-image-id="${id}"]`, 'data-token'))).toBeGreaterThan(before)
-    const states = await page.$$eval('#wire-log tbody tr', (rows) => rows.slice(0, 2).map((r) => r.children[4]!.textContent))
+    // The thumbnail's requests (the open viewer fetches the original beside them).
+    const states = await page.$$eval('#wire-log tbody tr', (rows) =>
+      rows.filter((r) => r.children[0]!.textContent!.endsWith('(thumb)')).slice(0, 2).map((r) => r.children[4]!.textContent),
+    )
     // Newest first: the refused attempt, then the retry with the refreshed record.
     expect(states, log).toEqual(['0 Success', '5 InvalidProof'])
   } finally {
