@@ -188,11 +188,21 @@ describe('createWebSocketFetcher', () => {
   it('context.signal aborts a call (FETCH_ABORTED); its late answer is dropped and the next call works', async () => {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
-    const s = await serve({ authorize: async (req) => (req.id === 'late' ? (await gate, { allow: true }) : { allow: true }) })
+    let arrived!: () => void
+    const atServer = new Promise<void>((r) => (arrived = r))
+    const s = await serve({
+      authorize: async (req) => {
+        if (req.id === 'late') {
+          arrived()
+          await gate
+        }
+        return { allow: true }
+      },
+    })
     const fetcher = fetcherFor(s.url)
     const controller = new AbortController()
     const call = pixstoreRejection(fetcher({ ...a, id: 'late' }, { signal: controller.signal }))
-    await new Promise((r) => setTimeout(r, 50))
+    await atServer // the request is on the server, waiting: abort it now
     controller.abort()
     expect((await call).code).toBe('FETCH_ABORTED')
     release()

@@ -40,8 +40,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
-async function serve(options: WebSocketServeOptions<any> = {}): Promise<Started> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 })
+async function serve(options: WebSocketServeOptions<any> = {}, perMessageDeflate = false): Promise<Started> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024, perMessageDeflate })
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
   const events: ServedEvent[] = []
   const onServed = options.onServed
@@ -120,6 +120,18 @@ describe('serveImagesOverWebSocket', () => {
     const logged = JSON.stringify(s.events)
     expect(logged).not.toContain(a.statelessProof)
     expect(logged).not.toContain(b.meta.key)
+    c.ws.close()
+  })
+
+  it('an answer is one message even with permessage-deflate (its two fragments compressed as one)', async () => {
+    const s = await serve({}, true)
+    const c = await client(s.url)
+    expect(c.ws.extensions).toContain('permessage-deflate')
+    c.send(ask(3, b, { token: 0 }))
+    c.send(ask(4, a))
+    await c.answers(2)
+    expect(c.binary.find((m) => m.r === 3)!.frame).toEqual(await customEndpointHelper(b.id, 0, b.statelessProof))
+    expect(c.binary.find((m) => m.r === 4)!.frame).toEqual(await customEndpointHelper(a.id, a.token, a.statelessProof))
     c.ws.close()
   })
 
