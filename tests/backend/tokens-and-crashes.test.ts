@@ -11,8 +11,14 @@ import {
   saveImage,
   updateImage,
 } from '../../src/backend/index.js'
+import { resolveBackendConfig } from '../../src/backend/config/backend-config.js'
+import { renderVariants } from '../../src/backend/images/image-variants.js'
+import { createSqliteAdapter } from '../../src/backend/storage/sqlite/sqlite-adapter.js'
+import { openImage } from '../../src/crypto/aes-gcm.js'
+import { base64ToBytes } from '../../src/crypto/base64.js'
 import { bundleBackend } from '../helpers/backend-bundle.js'
 import { browserDecrypt, makeTempDir, removeDir, TEST_SECRET } from '../helpers/backend-fixture.js'
+import type { ImageRecord } from '../../src/types/index.js'
 import { generateImage } from '../helpers/sample-images.js'
 
 const config = (dataDir: string) =>
@@ -76,10 +82,35 @@ describe('crash safety', () => {
 
   const IMAGES = 3
   const png = (seed: number) => generateImage('png', { width: 6, height: 6, seed })
+  // Every version carries two variants, so each kill can land between any of a version's writes.
+  const VARIANTS = { half: { width: 3, height: 3, format: 'png' }, small: { width: 2, height: 2, format: 'webp', quality: 90 } } as const
+  const crashConfig = (dataDir: string) => ({ ...config(dataDir), variants: VARIANTS })
+  const presets = resolveBackendConfig({ variants: VARIANTS }).variants
 
-  it('SIGKILL at random moments (25 kills): every image decrypts to a version that was written', async () => {
+  // The record's variants, decrypted from the store, must be exactly what the decrypted original
+  // renders to: the original and its variants come from one version, never a mix of two.
+  async function expectVariantsOf(dataDir: string, record: ImageRecord, original: Uint8Array, why: string) {
+    expect(Object.keys(record.variants ?? {}).sort(), why).toEqual(['half', 'small'])
+    const expected = await renderVariants(original, presets, 1_000_000)
+    const store = createSqliteAdapter({ dataDir })
+    await store.open()
+    try {
+      for (const rendered of expected) {
+        const name = rendered.preset.name
+        const stored = (await store.getVariant(record.id, name))!
+        expect(stored?.token, why).toBe(record.token)
+        const meta = record.variants![name]!.meta
+        const plain = await openImage(stored.ciphertext, base64ToBytes(meta.key)!, base64ToBytes(meta.iv)!, base64ToBytes(meta.tag)!)
+        expect(Buffer.from(plain.subarray(1)).equals(Buffer.from(rendered.bytes)), `${why}: variant ${name} is not the original's`).toBe(true)
+      }
+    } finally {
+      await store.close()
+    }
+  }
+
+  it('SIGKILL at random moments (25 kills): every image decrypts to a version that was written, its variants with it', async () => {
     const dataDir = join(dir, 'data')
-    await initPixstoreBackend(config(dataDir))
+    await initPixstoreBackend(crashConfig(dataDir))
     const ids: string[] = []
     // committed[i]: seeds that may be current for image i (last reported, plus the one in flight).
     const possible: number[][] = []
@@ -92,8 +123,10 @@ describe('crash safety', () => {
     const childSource = (run: number) => `
       import * as b from ${JSON.stringify(bundle)}
       import { generateImage } from ${JSON.stringify(new URL('../../scripts/lib/sample-images.mjs', import.meta.url).href)}
-      await b.initPixstoreBackend(${JSON.stringify(config(dataDir))})
+      await b.initPixstoreBackend(${JSON.stringify(crashConfig(dataDir))})
       const ids = ${JSON.stringify(ids)}
+      // A throwaway save first: libvips' first render is slow, and kills must land among real writes.
+      await b.saveImage(generateImage('png', { width: 6, height: 6, seed: 1 }))
       process.stdout.write('ready\\n')
       for (let v = 1; ; v++) {
         for (let i = 0; i < ids.length; i++) {
@@ -129,7 +162,7 @@ describe('crash safety', () => {
       })
       const exited = new Promise((r) => child.on('exit', r))
       await isReady
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 120))
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 200))
       child.kill('SIGKILL')
       await exited
       for (let i = 0; i < IMAGES; i++) {
@@ -138,17 +171,18 @@ describe('crash safety', () => {
         possible[i] = lastDone[i] === undefined ? [...possible[i]!, ...next] : next
       }
 
-      await initPixstoreBackend(config(dataDir))
+      await initPixstoreBackend(crashConfig(dataDir))
       for (let i = 0; i < IMAGES; i++) {
         const record = (await getImageRecord(ids[i]!))!
         const out = await browserDecrypt(await customEndpointHelper(ids[i]!, undefined, record.statelessProof), record)
         const match = possible[i]!.find((seed) => Buffer.from(png(seed)).equals(Buffer.from(out.image)))
         expect(match, `image ${i} after kill ${run} is none of ${possible[i]}`).toBeDefined()
+        await expectVariantsOf(dataDir, record, out.image, `image ${i} after kill ${run}`)
         possible[i] = [match!]
       }
       await closePixstoreBackend()
     }
     // The kills must have interrupted real work, not an idle child.
     expect(totalUpdates).toBeGreaterThan(25)
-  }, 90_000)
+  }, 180_000)
 })

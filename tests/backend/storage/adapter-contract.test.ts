@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { ImageVersionInput, StorageAdapter } from '../../../src/backend/storage/contract.js'
 import { isPixstoreError } from '../../../src/shared/errors.js'
 import { adapterFactories, type TestStore } from './adapter-factories.js'
-import { fieldsOf, hex, makeVersion } from './versions.js'
+import { fieldsOf, hex, makeVariant, makeVersion, variantFieldsOf } from './versions.js'
 import { rejection } from '../../helpers/rejection.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
@@ -274,6 +274,175 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
         expect(await a.replace(id, { ...makeVersion('old'), info }, 0)).toBe(4_243)
         await nextTurn()
         expect((await b.get(id))!.info).toEqual(info)
+      } finally {
+        await a.close()
+        await b.close()
+        await old.cleanup()
+      }
+    })
+  })
+
+  describe('variants are stored with their version', () => {
+    const headOf = (v: ReturnType<typeof makeVariant>) => variantFieldsOf({ ...v, ciphertext: undefined })
+
+    it('insert writes the original and every variant; heads list them (no ciphertext); getVariant reads one whole', async () => {
+      const id = newId('var')
+      const variants = [makeVariant('thumb', 100), makeVariant('medium', 300)]
+      const v = { ...makeVersion('kv'), variants }
+      const token = await db.insert(id, v, 10_000)
+      const head = (await db.getHead(id, Infinity))!
+      // Heads list variants in name order, each without ciphertext.
+      expect(head.variants!.map(variantFieldsOf)).toEqual([headOf(variants[1]!), headOf(variants[0]!)])
+      expect(head.variants![0]).not.toHaveProperty('ciphertext')
+      const got = (await db.get(id))!
+      expect(fieldsOf(got)).toEqual(fieldsOf(v))
+      expect(got.variants!.map(variantFieldsOf)).toEqual(head.variants!.map(variantFieldsOf))
+      const thumb = (await db.getVariant(id, 'thumb'))!
+      expect({ id: thumb.id, token: thumb.token, keyId: thumb.keyId }).toEqual({ id, token, keyId: 'kv' })
+      expect(variantFieldsOf(thumb)).toEqual(variantFieldsOf({ ...variants[0]!, preset: undefined as never }))
+      expect(await db.getVariant(id, 'other')).toBeNull()
+      expect(await db.getVariant(newId('none'), 'thumb')).toBeNull()
+    })
+
+    it('replace swaps the whole set (old variants gone, new ones under the new token); delete removes them all', async () => {
+      const id = newId('var')
+      await db.insert(id, { ...makeVersion(), variants: [makeVariant('thumb'), makeVariant('gone')] }, 10_000)
+      const next = [makeVariant('thumb', 64), makeVariant('fresh')]
+      const token = await db.replace(id, { ...makeVersion(), variants: next }, 0)
+      expect(token).toBe(10_001)
+      expect((await db.getHead(id, Infinity))!.variants!.map((v) => v.name)).toEqual(['fresh', 'thumb'])
+      expect(await db.getVariant(id, 'gone')).toBeNull()
+      const thumb = (await db.getVariant(id, 'thumb'))!
+      expect(thumb.token).toBe(token)
+      expect(hex(thumb.ciphertext)).toBe(hex(next[0]!.ciphertext))
+      // A version without variants: none left.
+      await db.replace(id, makeVersion(), 0)
+      expect(await db.getHead(id, Infinity)).not.toHaveProperty('variants')
+      expect(await db.getVariant(id, 'thumb')).toBeNull()
+      await db.replace(id, { ...makeVersion(), variants: [makeVariant('thumb')] }, 0)
+      expect(await db.delete(id)).toBe(true)
+      // Re-inserting the id finds no stray variant of the deleted image.
+      await db.insert(id, makeVersion(), 1)
+      expect(await db.getVariant(id, 'thumb')).toBeNull()
+      expect(await db.get(id)).not.toHaveProperty('variants')
+    })
+
+    it('malformed variants are refused (ARGUMENT_INVALID) and store nothing, not even the original', async () => {
+      const id = newId('badvar')
+      const good = makeVariant('thumb')
+      const bad: unknown[] = [
+        'x', [null], [{ ...good, name: 'Thumb' }], [good, { ...makeVariant('thumb') }], [{ ...good, ciphertext: 'x' }], [{ ...good, preset: '' }],
+        [{ ...good, info: { ...good.info, width: -1 } }], Array.from({ length: 9 }, (_, i) => makeVariant(`v${i}`)),
+      ]
+      for (const variants of bad) {
+        expect(isPixstoreError(await rejection(db.insert(id, { ...makeVersion(), variants: variants as never }, 1000)), 'ARGUMENT_INVALID')).toBe(true)
+      }
+      expect(await db.exists(id)).toBe(false)
+      const first = { ...makeVersion(), variants: [good] }
+      await db.insert(id, first, 1000)
+      expect(isPixstoreError(await rejection(db.replace(id, { ...makeVersion(), variants: [{ ...good, iv: null }] as never }, 2000)), 'ARGUMENT_INVALID')).toBe(true)
+      const got = (await db.get(id))!
+      expect(got.token).toBe(1000)
+      expect(fieldsOf(got)).toEqual(fieldsOf(first))
+      expect(got.variants!.map(variantFieldsOf)).toEqual([headOf(good)])
+    })
+
+    it('replace with ifToken writes only while the token is still ifToken (a write in between wins)', async () => {
+      const id = newId('iftoken')
+      await db.insert(id, makeVersion(), 1000)
+      const winner = makeVersion()
+      expect(await db.replace(id, winner, 0)).toBe(1001)
+      expect(await db.replace(id, { ...makeVersion(), variants: [makeVariant('thumb')] }, 0, 1000)).toBeNull()
+      const got = (await db.get(id))!
+      expect(got.token).toBe(1001)
+      expect(fieldsOf(got)).toEqual(fieldsOf(winner))
+      expect(await db.getVariant(id, 'thumb')).toBeNull()
+      expect(await db.replace(id, makeVersion(), 0, 1001)).toBe(1002)
+      expect(await db.replace(newId('missing'), makeVersion(), 0, 1)).toBeNull()
+      expect(isPixstoreError(await rejection(db.replace(id, makeVersion(), 0, -1)), 'ARGUMENT_INVALID')).toBe(true)
+    })
+
+    it('listHeads pages through every image in id order, with their variant heads', async () => {
+      const own = await factory.create()
+      const s = own.make()
+      await s.open()
+      try {
+        const ids = Array.from({ length: 7 }, (_, i) => `page-${String(i).padStart(2, '0')}`)
+        for (const id of ids) await s.insert(id, { ...makeVersion(), variants: [makeVariant('thumb')] }, 1000)
+        const seen: string[] = []
+        for (let after = ''; ;) {
+          const page = await s.listHeads(after, 3)
+          for (const head of page) {
+            expect(head).not.toHaveProperty('ciphertext')
+            expect(head.variants!.map((v) => v.name)).toEqual(['thumb'])
+            seen.push(head.id)
+          }
+          if (page.length < 3) break
+          after = page.at(-1)!.id
+        }
+        expect(seen).toEqual(ids)
+        for (const [after, limit] of [[1, 3], ['', 0], ['', 1001], ['', 1.5]]) {
+          expect(isPixstoreError(await rejection(s.listHeads(after as never, limit as never)), 'ARGUMENT_INVALID')).toBe(true)
+        }
+      } finally {
+        await s.close()
+        await own.cleanup()
+      }
+    })
+
+    it('rewrapKeys hands the variant heads over and stores every key of the row together, or none', async () => {
+      const own = await factory.create()
+      const s = own.make()
+      await s.open()
+      try {
+        const id = newId('rewrap-var')
+        const variants = [makeVariant('a'), makeVariant('b')]
+        await s.insert(id, { ...makeVersion('old'), variants }, 1000)
+        const wrapped = (n: number) => new Uint8Array(60).fill(n)
+        // Missing one variant, or naming one the row lacks: refused, nothing moved.
+        for (const partial of [[{ name: 'a', wrappedKey: wrapped(1) }], [{ name: 'a', wrappedKey: wrapped(1) }, { name: 'c', wrappedKey: wrapped(2) }], undefined]) {
+          const e = await rejection(s.rewrapKeys('new', async () => ({ keyId: 'new', wrappedKey: wrapped(9), variants: partial })))
+          expect(isPixstoreError(e, 'ARGUMENT_INVALID')).toBe(true)
+        }
+        expect((await s.getHead(id, Infinity))!.keyId).toBe('old')
+        expect(hex((await s.getVariant(id, 'a'))!.wrappedKey)).toBe(hex(variants[0]!.wrappedKey))
+        const count = await s.rewrapKeys('new', async (head) => {
+          expect(head.variants!.map((v) => hex(v.wrappedKey))).toEqual(variants.map((v) => hex(v.wrappedKey)))
+          return { keyId: 'new', wrappedKey: wrapped(9), variants: [{ name: 'b', wrappedKey: wrapped(2) }, { name: 'a', wrappedKey: wrapped(1) }] }
+        })
+        expect(count).toBe(1)
+        const head = (await s.getHead(id, Infinity))!
+        expect(head.keyId).toBe('new')
+        expect(hex(head.wrappedKey)).toBe(hex(wrapped(9)))
+        expect(head.variants!.map((v) => hex(v.wrappedKey))).toEqual([hex(wrapped(1)), hex(wrapped(2))])
+        const a = (await s.getVariant(id, 'a'))!
+        expect({ keyId: a.keyId, wrappedKey: hex(a.wrappedKey), ciphertext: hex(a.ciphertext) }).toEqual({ keyId: 'new', wrappedKey: hex(wrapped(1)), ciphertext: hex(variants[0]!.ciphertext) })
+        // Variant keys count under their row's key id.
+        expect(await s.keyIds()).toEqual(['new'])
+        expect(await s.countByKeyIds(['new'])).toBe(1)
+      } finally {
+        await s.close()
+        await own.cleanup()
+      }
+    })
+
+    it('a store from before variants gains the table on open (two adapters at once) and takes variants', async () => {
+      const old = await factory.create()
+      const id = newId('pre-variants')
+      await old.seedPreInfoRow(id, makeVersion('old'), 500)
+      const a = old.make()
+      const b = old.make()
+      try {
+        await Promise.all([a.open(), b.open()])
+        expect(await a.getHead(id, Infinity)).not.toHaveProperty('variants')
+        expect(await a.getVariant(id, 'thumb')).toBeNull()
+        const thumb = makeVariant('thumb')
+        expect(await a.replace(id, { ...makeVersion('old'), variants: [thumb] }, 0)).toBe(501)
+        await nextTurn()
+        expect(hex((await b.getVariant(id, 'thumb'))!.ciphertext)).toBe(hex(thumb.ciphertext))
+        await a.close()
+        await a.open() // a second open of an upgraded store changes nothing
+        expect((await a.getHead(id, Infinity))!.variants!.length).toBe(1)
       } finally {
         await a.close()
         await b.close()
