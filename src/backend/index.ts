@@ -13,6 +13,7 @@ export { startDefaultEndpoint, stopDefaultEndpoint, type EndpointAddress } from 
 export { rewrapImageKeys } from './rewrap-image-keys.js'
 export { regenerateVariants, type RegenerateVariantsOptions, type RegenerateVariantsResult } from './regenerate-variants.js'
 export type { PixstoreBackendConfig, SecretInput } from './config/backend-config.js'
+export type { AuthorizeDecision, AuthorizeHook, ServedEvent, ServedHook } from './serve/serve-hooks.js'
 export type { StorageConfig } from './storage/create-storage.js'
 export type { StorageAdapter } from './storage/contract.js'
 export type { ImageInput } from './images/image-input.js'
