@@ -1,8 +1,8 @@
 // Browser benchmark: a gallery in headless Chromium (Debian's, as the browser tests use), three
 // contenders on one 127.0.0.1 origin with the same images:
 //   plain           <img src> served with `Cache-Control: public, max-age=31536000, immutable` + ETag
-//   Pixstore        our frontend (bundled from src/ with esbuild), the README's getImage +
-//                   acquireObjectUrl path (bench/browser/pixstore-page.js), our backend's endpoint
+//   Pixstore        our frontend (bundled from src/ with esbuild), the README's getImageUrl
+//                   path (bench/browser/pixstore-page.js), our backend's endpoint
 //                   (pixstoreExpress on the page server, SQLite in a temp dir)
 //   pixstore 3.2.1  its published frontend bundled with esbuild, explicit config, same endpoint
 //                   (the wire format is byte-compatible)
@@ -321,7 +321,7 @@ export async function run() {
   const notes = [
     `${ROUNDS} rounds per contender and set, interleaved (ABC, BCA, CAB…), after one untimed warm-up; Chromium ${CHROMIUM_VERSION()} headless, same origin 127.0.0.1 for pages, plain images and the Pixstore endpoint (pixstoreExpress on the page server, SQLite).`,
     'cold: fresh profile, one blank same-origin page opened first; warm: page.reload() after the background writes settled; hot: release, clear the DOM, render again in the same page; hot (overlap): clear the DOM, render again, release the previous images afterwards.',
-    'Pixstore row: the README path (getImage + acquireObjectUrl, release when the image goes away), page code in bench/browser/pixstore-page.js; pixstore 3.2.1: getImage + URL.createObjectURL with its production defaults set explicitly.',
+    'Pixstore row: the README path (getImageUrl, release() when the image goes away), page code in bench/browser/pixstore-page.js; pixstore 3.2.1: getImage + URL.createObjectURL with its production defaults set explicitly.',
     'Every <img> is checked for naturalWidth/naturalHeight after decode(); the images are valid PNGs of noisy pixels (stored deflate), distinct per image, widths differ per image.',
   ]
   for (const set of SETS) {
