@@ -1,6 +1,6 @@
-// Where the demo keeps its data and which ports it listens on, from the environment (and two flags).
-// Both servers bind 127.0.0.1 only: the demo hands out proofs to anyone who can load the page, so it
-// must not be reachable from the network.
+// Where the demo keeps its data and which port it listens on, from the environment (and two flags).
+// It binds 127.0.0.1 only: its sign-in has no passwords (anyone who reaches the page may sign in as
+// any demo user), so it must not be reachable from the network.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -23,14 +23,12 @@ function flag(argv, name) {
 
 /**
  * PIXSTORE_DEMO_DATA_DIR / --data-dir: data directory (default `<repo>/.pixstore-demo`, git-ignored).
- * PIXSTORE_DEMO_PORT / --port: the page (default 3000). PIXSTORE_DEMO_ENDPOINT_PORT: the image
- * endpoint (default 3001, or any free port when the page port is 0, so tests need set only one).
+ * PIXSTORE_DEMO_PORT / --port: the app, page, API and image route (default 3000; 0 = any free port).
  * PIXSTORE_DEMO_PROOF_TTL_MS: proof lifetime (default: the library's, 5 minutes).
  */
 export function readDemoOptions(env = process.env, argv = process.argv.slice(2)) {
   const dataDir = path.resolve(flag(argv, '--data-dir') ?? env.PIXSTORE_DEMO_DATA_DIR ?? path.join(repoRoot, '.pixstore-demo'))
   const pagePort = port('PIXSTORE_DEMO_PORT', flag(argv, '--port') ?? env.PIXSTORE_DEMO_PORT, 3000)
-  const endpointPort = port('PIXSTORE_DEMO_ENDPOINT_PORT', env.PIXSTORE_DEMO_ENDPOINT_PORT, pagePort === 0 ? 0 : 3001)
   // Only to watch (or test) refreshRecord without waiting out the library's 5-minute default.
   const ttl = env.PIXSTORE_DEMO_PROOF_TTL_MS
   let proofTtlMs
@@ -38,5 +36,5 @@ export function readDemoOptions(env = process.env, argv = process.argv.slice(2))
     proofTtlMs = Number(ttl)
     if (!Number.isSafeInteger(proofTtlMs) || proofTtlMs < 1) throw new Error(`PIXSTORE_DEMO_PROOF_TTL_MS must be a positive number of milliseconds, got "${ttl}"`)
   }
-  return { dataDir, pagePort, endpointPort, proofTtlMs, repoRoot }
+  return { dataDir, pagePort, proofTtlMs, repoRoot }
 }

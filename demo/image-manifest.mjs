@@ -1,15 +1,18 @@
-// The backend has no "list images" call (an application keeps its own ids, e.g. in a users table),
-// so the demo keeps its ids in a small JSON file beside the backend's data.
+// The backend has no "list images" call (an application keeps its own ids, e.g. in a players table),
+// so the demo keeps which image belongs to which player in a small JSON file beside the backend's data.
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-/** @typedef {{ id: string, name: string, format: string, width: number, height: number, replaced: number }} DemoImage */
+/**
+ * One stored image of the roster. `seed` drew its current pixels; a replacement takes the next one.
+ * @typedef {{ imageId: string, playerId: string, kind: 'avatar' | 'photo', title: string, scene?: string, seed: number, replaced: number }} RosterImage
+ */
 
 export function manifestPath(dataDir) {
-  return path.join(dataDir, 'demo-images.json')
+  return path.join(dataDir, 'demo-roster.json')
 }
 
-/** @returns {Promise<DemoImage[]>} an empty list when the file does not exist yet */
+/** @returns {Promise<RosterImage[]>} an empty list when the file does not exist yet */
 export async function loadManifest(dataDir) {
   let text
   try {
@@ -19,7 +22,7 @@ export async function loadManifest(dataDir) {
     throw error
   }
   const list = JSON.parse(text)
-  if (!Array.isArray(list)) throw new Error(`${manifestPath(dataDir)} is not a list of demo images`)
+  if (!Array.isArray(list)) throw new Error(`${manifestPath(dataDir)} is not a list of roster images`)
   return list
 }
 

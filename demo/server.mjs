@@ -1,36 +1,36 @@
-// `npm start`: the Pixstore demo. Backend on the embedded default (SQLite in a demo data directory),
-// the built-in image endpoint and the demo page, both on 127.0.0.1. Ctrl-C stops it cleanly; the next
-// start reuses the data directory (images, secret) and does not seed again.
+// `npm start`: the Pixstore demo, a team roster. Backend on the embedded default (SQLite in a demo
+// data directory, secret generated there), one Express app on 127.0.0.1 serving the page, its API
+// (sign-in with a JWT, the roster) and its own image route. Ctrl-C stops it cleanly; the next start
+// reuses the data directory (images, secret, JWT key) and does not seed again.
 //
 // Prints one machine-readable line for scripts and tests:
-//   PIXSTORE_DEMO_READY {"pageUrl":"http://127.0.0.1:3000/","endpointUrl":"...","dataDir":"...","images":12,"seeded":12}
+//   PIXSTORE_DEMO_READY {"pageUrl":"http://127.0.0.1:3000/","dataDir":"...","images":18,"seeded":18}
 import { mkdir } from 'node:fs/promises'
 import { staleBuildWarning } from './build-freshness.mjs'
 import { readDemoOptions } from './demo-options.mjs'
 import { loadPageAssets } from './page-assets.mjs'
 import { startPageServer } from './page-server.mjs'
+import { VARIANTS } from './seed-images.mjs'
 
 function fail(message) {
   console.error(`[demo] ${message}`)
   process.exit(1)
 }
 
-function portHint(error, port, variable) {
-  // The listen error sits somewhere down the cause chain (ENDPOINT_ERROR wraps it).
+function portHint(error, port) {
   let cause = error
   while (cause && cause.code !== 'EADDRINUSE' && cause.cause) cause = cause.cause
-  if (cause?.code === 'EADDRINUSE') return `port ${port} on 127.0.0.1 is in use; stop what uses it or set ${variable}=0 to take any free port`
+  if (cause?.code === 'EADDRINUSE') return `port ${port} on 127.0.0.1 is in use; stop what uses it or set PIXSTORE_DEMO_PORT=0 to take any free port`
   return null
 }
 
 async function importPackage() {
   try {
     const backend = await import('pixstore/backend')
-    const { ensureDemoImages } = await import('./seed-images.mjs')
-    const { createDemoApi } = await import('./demo-api.mjs')
-    return { backend, ensureDemoImages, createDemoApi }
+    const modules = await Promise.all([import('./seed-images.mjs'), import('./roster-api.mjs'), import('./player-image-route.mjs'), import('./auth.mjs'), import('./transports.mjs')])
+    return { backend, ...Object.assign({}, ...modules) }
   } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND') fail(`the package is not built (${error.message.split('\n')[0]}); run \`npm run build\` first`)
+    if (error?.code === 'ERR_MODULE_NOT_FOUND') fail(`a module is missing (${error.message.split('\n')[0]}); run \`npm install\` and \`npm run build\` first`)
     throw error
   }
 }
@@ -42,19 +42,48 @@ async function main() {
   } catch (error) {
     fail(error.message)
   }
-  const { dataDir, pagePort, endpointPort, proofTtlMs, repoRoot } = options
-  const { backend, ensureDemoImages, createDemoApi } = await importPackage()
+  const { dataDir, pagePort, proofTtlMs, repoRoot } = options
+  const { backend, ensureRosterImages, createRosterApi, playerImageRoute, createAuth, attachTransports } = await importPackage()
   const stale = await staleBuildWarning(repoRoot)
   if (stale) console.warn(`[demo] warning: ${stale}`)
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
 
+  try {
+    await backend.initPixstoreBackend({
+      dataDir,
+      // The demo shows the embedded default, even where PIXSTORE_DATABASE_URL is set for something else.
+      storage: { type: 'sqlite' },
+      // Images are served by the app's own route only (auth first): no built-in endpoint.
+      defaultEndpointEnabled: false,
+      errorHandlingMode: 'throw',
+      // Lists show thumbnails; the original is fetched when a photo is opened. Sealed under their own
+      // keys at save and update, covered by the image's proof.
+      variants: VARIANTS,
+      ...(proofTtlMs ? { proofTtlMs } : {}),
+    })
+  } catch (error) {
+    await backend.closePixstoreBackend().catch(() => {})
+    fail(`the backend could not start: ${error.message}`)
+  }
   const assets = await loadPageAssets(repoRoot).catch((error) => fail(`could not bundle the page script: ${error.message}`))
-  let handleApi = null
+  // Listen first, so a busy port is reported at once rather than after the first run's drawing.
+  let routes = null
+  const starting = (req, res) => res.status(503).json({ error: 'the demo is still starting' })
   const page = await startPageServer({
     assets,
     port: pagePort,
-    handleApi: (req, res, path) => (handleApi ? handleApi(req, res, path) : false),
-  }).catch((error) => fail(portHint(error, pagePort, 'PIXSTORE_DEMO_PORT') ?? `the page server could not start: ${error.message}`))
+    mount(app) {
+      app.use('/api', (req, res, next) => (routes ? routes.api(req, res, next) : starting(req, res)))
+      app.get('/player-image/:playerId/:imageId', (req, res, next) => (routes ? routes.image(req, res, next) : starting(req, res)))
+    },
+  }).catch(async (error) => {
+    await backend.closePixstoreBackend().catch(() => {})
+    fail(portHint(error, pagePort) ?? `the app could not start: ${error.message}`)
+  })
+  const { images, seeded } = await ensureRosterImages(dataDir)
+  const auth = await createAuth(dataDir)
+  routes = { api: createRosterApi({ dataDir, images, auth }), image: playerImageRoute({ images, auth }) }
+  const transports = attachTransports({ server: page.server, origin: page.origin, images, auth })
 
   let stopping = null
   const stop = (signal) => {
@@ -65,10 +94,11 @@ async function main() {
     }
     console.log(`[demo] ${signal}: stopping`)
     stopping = (async () => {
+      await transports.close()
       page.server.closeAllConnections()
       await new Promise((resolve) => page.server.close(() => resolve()))
       await backend.closePixstoreBackend()
-      console.log('[demo] stopped (endpoint closed, database closed)')
+      console.log('[demo] stopped (server closed, database closed)')
       process.exit(0)
     })().catch((error) => {
       console.error(`[demo] unclean stop: ${error.message}`)
@@ -78,35 +108,10 @@ async function main() {
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
 
-  try {
-    await backend.initPixstoreBackend({
-      dataDir,
-      // The demo shows the embedded default, even where PIXSTORE_DATABASE_URL is set for something else.
-      storage: { type: 'sqlite' },
-      defaultEndpointListenHost: '127.0.0.1',
-      defaultEndpointListenPort: endpointPort,
-      // The page is served from another port, so the endpoint must let that one origin read its answers.
-      accessControlAllowOrigin: page.origin,
-      // Failures reach the demo's own handlers with their cause (e.g. EADDRINUSE), instead of a null.
-      errorHandlingMode: 'throw',
-      ...(proofTtlMs ? { proofTtlMs } : {}),
-    })
-  } catch (error) {
-    page.server.close()
-    await backend.closePixstoreBackend().catch(() => {})
-    fail(portHint(error, endpointPort, 'PIXSTORE_DEMO_ENDPOINT_PORT') ?? `the backend could not start: ${error.message}`)
-  }
-  const endpoint = await backend.startDefaultEndpoint()
-  if (!endpoint) fail('the image endpoint is not running')
-  page.setEndpointOrigin(new URL(endpoint.url).origin)
-
-  const { images, seeded } = await ensureDemoImages(dataDir)
-  handleApi = createDemoApi({ dataDir, images, endpointUrl: endpoint.url })
-
-  console.log(seeded > 0 ? `[demo] seeded ${seeded} sample images into ${dataDir}` : `[demo] reusing ${images.length} images in ${dataDir}`)
-  console.log(`[demo] image endpoint: ${endpoint.url}`)
-  console.log(`[demo] open ${page.url}  (Ctrl-C to stop)`)
-  console.log(`PIXSTORE_DEMO_READY ${JSON.stringify({ pageUrl: page.url, endpointUrl: endpoint.url, dataDir, images: images.length, seeded })}`)
+  console.log(seeded > 0 ? `[demo] drew and stored ${seeded} images (avatars and private photos) in ${dataDir}` : `[demo] reusing ${images.length} images in ${dataDir}`)
+  console.log(`[demo] images over HTTP: ${page.origin}/player-image/:playerId/:imageId${transports.websocketUrl ? `; over WebSocket: ${transports.websocketUrl}` : ''}`)
+  console.log(`[demo] open ${page.url} and sign in as the coach, a player or a guest  (Ctrl-C to stop)`)
+  console.log(`PIXSTORE_DEMO_READY ${JSON.stringify({ pageUrl: page.url, dataDir, images: images.length, seeded, websocket: Boolean(transports.websocketUrl) })}`)
 }
 
 main().catch((error) => fail(error?.stack ?? String(error)))

@@ -17,17 +17,23 @@ function openExisting() {
   })
 }
 
-/** @returns {Promise<Record<string, unknown> | null>} the raw stored record, or null when not cached */
-export async function readCachedRecord(id) {
+/**
+ * @param {string} slot the image id, or `${id}@${variant}` for a variant's own cache slot
+ * @returns {Promise<Record<string, unknown> | null>} the raw stored record, or null when not cached
+ */
+export async function readCachedRecord(slot) {
   const db = await openExisting()
   if (!db) return null
   try {
     if (!db.objectStoreNames.contains(STORE)) return null
-    return await new Promise((resolve, reject) => {
-      const request = db.transaction(STORE, 'readonly').objectStore(STORE).get(id)
+    const stored = await new Promise((resolve, reject) => {
+      const request = db.transaction(STORE, 'readonly').objectStore(STORE).get(slot)
       request.onsuccess = () => resolve(request.result ?? null)
       request.onerror = () => reject(request.error)
     })
+    // Large ciphertexts are stored as Blob values: read the bytes, to show them like the small ones.
+    if (stored && typeof Blob === 'function' && stored.ciphertext instanceof Blob) return { ...stored, ciphertext: await stored.ciphertext.arrayBuffer(), ciphertextStoredAs: 'Blob' }
+    return stored
   } finally {
     db.close()
   }
@@ -40,7 +46,7 @@ export async function readCachedRecord(id) {
  */
 export function describeCachedRecord(stored, plainHead) {
   if (!stored) return { text: 'Not in the persistent cache (yet): the write happens in the background after a network load.', fields: [] }
-  const fields = Object.keys(stored).sort()
+  const fields = Object.keys(stored).filter((f) => f !== 'ciphertextStoredAs').sort()
   const ciphertext = new Uint8Array(stored.ciphertext instanceof ArrayBuffer ? stored.ciphertext : new ArrayBuffer(0))
   const leaked = fields.filter((f) => SECRET_FIELDS.includes(f))
   const lines = [
@@ -48,7 +54,7 @@ export function describeCachedRecord(stored, plainHead) {
     `token:       ${stored.token}`,
     `size:        ${stored.size} bytes`,
     `lastUsed:    ${new Date(Number(stored.lastUsed)).toISOString()}`,
-    `ciphertext:  ${ciphertext.length} bytes, starts ${hex(ciphertext.subarray(0, 16))} …`,
+    `ciphertext:  ${ciphertext.length} bytes${stored.ciphertextStoredAs ? ` (an IndexedDB ${stored.ciphertextStoredAs} value)` : ''}, starts ${hex(ciphertext.subarray(0, 16))} …`,
     '',
     `fields stored: ${fields.join(', ')}`,
     leaked.length === 0 ? 'no key, IV, tag or proof stored: the cache cannot be decrypted on its own.' : `WARNING: secret fields stored: ${leaked.join(', ')}`,

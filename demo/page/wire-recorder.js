@@ -1,6 +1,5 @@
-// Wraps the library's own HTTP fetcher to show what crossed the network: what the request sent and
-// the state byte and sizes of the answer. The frontend decodes the very same bytes afterwards.
-import { createHttpFetcher } from 'pixstore/frontend'
+// Shows what crossed the network for each image: what the request sent and the state byte and
+// sizes of the answer. The frontend decodes the very same bytes afterwards.
 import { WireState } from 'pixstore/codec'
 
 const STATE_NAMES = Object.fromEntries(Object.entries(WireState).map(([name, value]) => [value, name]))
@@ -28,18 +27,18 @@ function cell(row, text) {
 }
 
 /**
- * @param {{ endpointBaseUrl: string, table: HTMLTableElement, nameOf: (id: string) => string }} options
- * @returns {import('pixstore/frontend').ImageFetcher}
+ * @param {HTMLTableElement} table
+ * @param {(id: string) => string} nameOf
  */
-export function createRecordingFetcher({ endpointBaseUrl, table, nameOf }) {
-  const fetchWire = createHttpFetcher({ endpointBaseUrl })
+export function createWireLog(table, nameOf) {
   const body = table.tBodies[0]
-  return async (record, context) => {
-    const bytes = await fetchWire(record, context)
+  return ({ record, variant, via, bytes }) => {
     const wire = describeWire(bytes)
     const row = document.createElement('tr')
     row.dataset.state = String(wire.state)
-    cell(row, nameOf(record.id))
+    row.dataset.via = via
+    cell(row, nameOf(record.id) + (variant ? ` (${variant})` : ''))
+    cell(row, via)
     cell(row, String(record.token))
     cell(row, `${record.statelessProof.slice(0, 14)}… (${record.statelessProof.length} chars)`)
     cell(row, `${wire.state} ${wire.stateName}`)
@@ -48,6 +47,5 @@ export function createRecordingFetcher({ endpointBaseUrl, table, nameOf }) {
     cell(row, `${wire.total.toLocaleString('en')} B`)
     body.prepend(row)
     while (body.rows.length > MAX_ROWS) body.deleteRow(-1)
-    return bytes
   }
 }

@@ -7,10 +7,11 @@ export const repoRoot = path.resolve(import.meta.dirname, '../..')
 
 export interface DemoInfo {
   pageUrl: string
-  endpointUrl: string
   dataDir: string
   images: number
   seeded: number
+  /** Whether the page may switch to the WebSocket transport. */
+  websocket: boolean
 }
 
 export interface DemoProcess {

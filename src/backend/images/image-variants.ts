@@ -1,14 +1,17 @@
-// Renders the configured presets of one stored original with sharp (libvips). One pipeline (auto-
-// orientation, pixel limit) is built once and cloned per preset, and the presets run concurrently on
-// libvips' thread pool. Each clone decodes the shared input on its own, which is the fast path for
-// JPEG and WebP: libvips shrinks on load (a 320 px thumb of a 12 MP JPEG decodes at 1/8 scale), so a
-// single full-size decode shared by all presets would cost more than the separate reduced ones.
+// The decodes of an ingest: the ThumbHash placeholder and one render per configured preset, all from
+// the stored original with sharp (libvips). One pipeline (auto-orientation, pixel limit) is built once
+// and cloned per output, and the outputs run concurrently on libvips' threads. Each clone decodes the
+// shared input on its own, which is the fast path for JPEG and WebP: libvips shrinks on load (a 320 px
+// thumb of a 12 MP JPEG decodes at 1/8 scale), so one full-size decode shared by all would cost more.
+// The placeholder rides on the smallest `inside` preset that is at least 100 px each way: that render
+// is taken as raw pixels once, then both encoded and reduced to the ThumbHash, saving a decode.
 import sharp, { type Sharp } from 'sharp'
 import { describeCause } from '../../shared/describe-cause.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { formatToMimeType } from '../../shared/image-formats.js'
 import type { ImageInfo } from '../../types/index.js'
 import type { ResolvedVariantPreset } from '../config/variant-presets.js'
+import { placeholderOf, THUMB_SIDE } from './image-placeholder.js'
 
 /** One rendered preset, ready to seal: its encoded bytes and facts (no placeholder yet). */
 export interface RenderedVariant {
@@ -31,31 +34,74 @@ function encode(pipeline: Sharp, preset: ResolvedVariantPreset): Sharp {
   }
 }
 
+const resize = (pipeline: Sharp, preset: ResolvedVariantPreset) => pipeline.resize(preset.width, preset.height, { fit: preset.fit, withoutEnlargement: true })
+
+async function rendered(pipeline: Sharp, preset: ResolvedVariantPreset): Promise<RenderedVariant> {
+  const { data, info } = await encode(pipeline, preset).toBuffer({ resolveWithObject: true })
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  const mime = formatToMimeType(preset.format === 'jpeg' ? 'jpg' : preset.format)
+  return { preset, bytes, info: { mime, width: info.width, height: info.height, bytes: bytes.length } }
+}
+
+// An `inside` box at least THUMB_SIDE each way holds the placeholder's own reduction of any picture,
+// so reducing this render gives the placeholder the same size as reducing the original would.
+function placeholderSource(presets: readonly ResolvedVariantPreset[]): ResolvedVariantPreset | undefined {
+  let best: ResolvedVariantPreset | undefined
+  for (const p of presets) {
+    if (p.fit === 'inside' && p.width >= THUMB_SIDE && p.height >= THUMB_SIDE && (!best || p.width * p.height < best.width * best.height)) best = p
+  }
+  return best
+}
+
+async function renderWithPlaceholder(base: Sharp, preset: ResolvedVariantPreset): Promise<[string, RenderedVariant]> {
+  const { data, info } = await resize(base.clone(), preset).raw().toBuffer({ resolveWithObject: true })
+  const pixels = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+  return Promise.all([placeholderOf(pixels()), rendered(pixels(), preset)])
+}
+
 /**
- * Renders every preset from `bytes` (the stored, metadata-stripped original), as displayed (EXIF
- * orientation applied), never enlarged, first frame of an animation. Output carries no metadata
- * (sharp writes none unless asked) and is converted to sRGB. `maxPixels` guards the decoder as the
+ * The placeholder and every preset's render of `bytes` (the stored, metadata-stripped original), as
+ * displayed (EXIF orientation applied), never enlarged, first frame of an animation. Renders carry no
+ * metadata (sharp writes none unless asked) and are in sRGB. `maxPixels` guards the decoder as the
  * header check does. A decode or encode failure is `IMAGE_INVALID`, and nothing is returned.
  *
  * @example
  * ```ts
- * const variants = await renderVariants(image.bytes, config.variants, config.maxImagePixels)
- * // [{ preset: { name: 'thumb', ... }, bytes, info: { mime: 'image/webp', width: 320, height: 213, bytes: 9120 } }]
+ * const { placeholder, variants } = await renderImage(image.bytes, config.variants, config.maxImagePixels)
+ * // variants: [{ preset: { name: 'thumb', ... }, bytes, info: { mime: 'image/webp', width: 320, height: 213, bytes: 9120 } }]
+ * ```
+ */
+export async function renderImage(
+  bytes: Uint8Array,
+  presets: readonly ResolvedVariantPreset[],
+  maxPixels: number,
+): Promise<{ placeholder: string; variants: RenderedVariant[] }> {
+  try {
+    const base = sharp(bytes, { limitInputPixels: maxPixels }).rotate()
+    const source = placeholderSource(presets)
+    const [first, ...rest] = await Promise.all([
+      source ? renderWithPlaceholder(base, source) : placeholderOf(base.clone()),
+      ...presets.filter((p) => p !== source).map((p) => rendered(resize(base.clone(), p), p)),
+    ])
+    const [placeholder, shared] = typeof first === 'string' ? [first, undefined] : first!
+    const all = shared ? [shared, ...(rest as RenderedVariant[])] : (rest as RenderedVariant[])
+    // Back in preset (name) order, as the config lists them.
+    const variants = presets.map((p) => all.find((v) => v.preset === p)!)
+    return { placeholder, variants }
+  } catch (e) {
+    if (e instanceof PixstoreError) throw e
+    throw new PixstoreError('IMAGE_INVALID', `image could not be rendered (${describeCause(e)})`, { cause: e })
+  }
+}
+
+/**
+ * Every preset's render alone (no placeholder), as {@link renderImage} makes them.
+ *
+ * @example
+ * ```ts
+ * const variants = await renderVariants(original, config.variants, config.maxImagePixels)
  * ```
  */
 export async function renderVariants(bytes: Uint8Array, presets: readonly ResolvedVariantPreset[], maxPixels: number): Promise<RenderedVariant[]> {
-  if (presets.length === 0) return []
-  try {
-    const base = sharp(bytes, { limitInputPixels: maxPixels }).rotate()
-    return await Promise.all(
-      presets.map(async (preset) => {
-        const resized = base.clone().resize(preset.width, preset.height, { fit: preset.fit, withoutEnlargement: true })
-        const { data, info } = await encode(resized, preset).toBuffer({ resolveWithObject: true })
-        const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        return { preset, bytes: out, info: { mime: formatToMimeType(preset.format === 'jpeg' ? 'jpg' : preset.format), width: info.width, height: info.height, bytes: out.length } }
-      }),
-    )
-  } catch (e) {
-    throw new PixstoreError('IMAGE_INVALID', `image variants could not be rendered (${describeCause(e)})`, { cause: e })
-  }
+  return (await renderImage(bytes, presets, maxPixels)).variants
 }

@@ -1,7 +1,7 @@
 // The write path's checks and facts, in order, all before anything is sealed or stored: bytes and
-// sniffed format, header limits, the metadata strip, then the placeholder decode and the preset
-// renders (concurrently: they are independent decodes of the same stripped bytes). Any failure throws
-// and stores nothing.
+// sniffed format, header limits, the metadata strip, then the placeholder and the preset renders
+// (image-variants.ts: concurrent decodes of the same stripped bytes). Any failure throws and stores
+// nothing.
 import { stripImageMetadata } from '../../media/index.js'
 import { PixstoreError } from '../../shared/errors.js'
 import { formatToMimeType } from '../../shared/image-formats.js'
@@ -9,8 +9,7 @@ import type { ImageInfo } from '../../types/index.js'
 import type { ResolvedBackendConfig } from '../config/backend-config.js'
 import { checkImageHeaders } from './image-headers.js'
 import { checkImage, type CheckedImage } from './image-input.js'
-import { computePlaceholder } from './image-placeholder.js'
-import { renderVariants, type RenderedVariant } from './image-variants.js'
+import { renderImage, type RenderedVariant } from './image-variants.js'
 
 /** One preset's output, ready to seal, with its facts (the original's placeholder included). */
 export interface IngestedVariant extends Omit<RenderedVariant, 'info'> {
@@ -56,10 +55,7 @@ export async function ingestImage(input: unknown, config: IngestConfig): Promise
     }
     bytes = stripImageMetadata(bytes)
   }
-  const [placeholder, rendered] = await Promise.all([
-    computePlaceholder(bytes, config.maxImagePixels),
-    renderVariants(bytes, config.variants ?? [], config.maxImagePixels),
-  ])
+  const { placeholder, variants: rendered } = await renderImage(bytes, config.variants ?? [], config.maxImagePixels)
   const info: ImageInfo = {
     mime: formatToMimeType(image.format),
     width: facts.displayWidth,

@@ -4,6 +4,7 @@
 import 'fake-indexeddb/auto'
 import { join } from 'node:path'
 import sharp from 'sharp'
+import { thumbHashToRGBA } from 'thumbhash'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   closePixstoreBackend, deleteImage, getImageRecord, initPixstoreBackend, regenerateVariants, rewrapImageKeys, saveImage, updateImage,
@@ -130,6 +131,20 @@ describe('variants at save and update', () => {
       for (const planted of Object.values(PLANTED)) expect(text).not.toContain(planted)
     }
     expect(await getImageRecord(record.id)).toMatchObject({ token: record.token, variants: record.variants })
+  })
+
+  it('the placeholder taken from a shared thumb render matches the one taken from the original', async () => {
+    const { renderImage } = await import('../../../src/backend/images/image-variants.js')
+    const bytes = await sampleJpeg(6)
+    const direct = await renderImage(bytes, [], 1e9)
+    const viaThumb = await renderImage(bytes, resolveBackendConfig({ variants: { thumb: { width: 120, height: 100 }, tiny: { width: 20, height: 20 } } }).variants, 1e9)
+    const a = thumbHashToRGBA(base64ToBytes(direct.placeholder)!)
+    const b = thumbHashToRGBA(base64ToBytes(viaThumb.placeholder)!)
+    expect([b.w, b.h]).toEqual([a.w, a.h])
+    let diff = 0
+    for (let i = 0; i < a.rgba.length; i++) diff += Math.abs(a.rgba[i]! - b.rgba[i]!)
+    expect(diff / a.rgba.length).toBeLessThan(4) // of 255: the same blurred picture
+    expect(viaThumb.variants.map((v) => v.preset.name)).toEqual(['thumb', 'tiny'])
   })
 
   it('update replaces the variants with the new version’s; getImageRecord lists exactly those', async () => {
