@@ -13,9 +13,10 @@ import {
   WsCloseCode,
   type WsDeniedMessage,
 } from '../../shared/websocket-protocol.js'
+import { PixstoreError } from '../../shared/errors.js'
 import { readyState } from '../backend-state.js'
-import { frameLength, internalErrorFrame, type Frame } from '../serve/frame.js'
-import type { AuthorizeDecision, ServedEvent } from '../serve/serve-hooks.js'
+import { internalErrorFrame, type Frame } from '../serve/frame.js'
+import { admitRequest, checkDecision, readServeHooks, reportServed, type AuthorizeDecision, type RefusedRequest, type ServedEvent, type ServedItem } from '../serve/serve-hooks.js'
 import { serveImage } from '../serve/serve-image.js'
 
 /** What the connection hook decides for one upgrade request. */
@@ -72,14 +73,7 @@ interface QueuedRequest {
 
 const OPEN = 1 // WebSocket.OPEN, without importing ws
 const REASON_MAX = 123 // bytes a close reason may take (RFC 6455: 125 minus the code)
-const EVENT_ID_MAX = 128
-
-function isDecision(value: unknown): value is { allow: boolean; status?: unknown; scope?: unknown; reason?: unknown } {
-  return value !== null && typeof value === 'object' && typeof (value as { allow?: unknown }).allow === 'boolean'
-}
-
-const deniedStatus = (status: unknown): 401 | 403 | undefined => (status === 401 || status === 403 ? status : undefined)
-const shortText = (value: unknown, max: number): string | undefined => (typeof value === 'string' ? value.slice(0, max) : undefined)
+const DENIED_REASON_MAX = 200 // characters of a denial's reason sent to the client
 
 /** `text` cut to at most `max` UTF-8 bytes, on a character boundary. */
 function fitBytes(text: string, max: number): string {
@@ -119,31 +113,12 @@ export function serveImagesOverWebSocket<Context = unknown>(server: WebSocketSer
     'serveImagesOverWebSocket options',
   )
   type ConnectionHook = NonNullable<WebSocketServeOptions<Context>['authorizeConnection']>
-  type RequestHook = NonNullable<WebSocketServeOptions<Context>['authorize']>
   const authorizeConnection = o.authorizeConnection === undefined ? undefined : configFunction<ConnectionHook>('authorizeConnection', o.authorizeConnection)
-  const authorize = o.authorize === undefined ? undefined : configFunction<RequestHook>('authorize', o.authorize)
-  const onServed = o.onServed === undefined ? undefined : configFunction<(e: ServedEvent) => void>('onServed', o.onServed)
+  const { authorize, onServed } = readServeHooks<WebSocketImageRequest<Context>>({ authorize: o.authorize, onServed: o.onServed })
   const maxMessageBytes = o.maxMessageBytes === undefined ? WS_DEFAULT_MAX_MESSAGE_BYTES : configInteger('maxMessageBytes', o.maxMessageBytes, 64, 1 << 20)
   const maxInFlight = o.maxInFlight === undefined ? 8 : configInteger('maxInFlight', o.maxInFlight, 1, 1024)
   const maxQueued = o.maxQueued === undefined ? 64 : configInteger('maxQueued', o.maxQueued, 1, 65_536)
   const maxBufferedBytes = o.maxBufferedBytes === undefined ? 1 << 20 : configInteger('maxBufferedBytes', o.maxBufferedBytes, 0)
-
-  let warned = false
-  const emit = (event: ServedEvent): void => {
-    if (!onServed) return
-    const warn = (e: unknown) => {
-      if (warned) return
-      warned = true
-      // The error's class only: its message is the application's and may quote anything.
-      console.warn(`pixstore: the WebSocket onServed hook threw (${e instanceof Error ? e.name : typeof e}); later failures are not reported`)
-    }
-    try {
-      const result = onServed(event) as unknown
-      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, warn)
-    } catch (e) {
-      warn(e)
-    }
-  }
 
   const onConnection = (socket: WebSocket, upgrade: IncomingMessage): void => {
     serveConnection(socket, upgrade)
@@ -184,10 +159,10 @@ export function serveImagesOverWebSocket<Context = unknown>(server: WebSocketSer
       }
     }
 
-    const finish = (request: QueuedRequest, event: Omit<ServedEvent, 'transport' | 'durationMs' | 'batch'>) => {
+    const finish = (request: QueuedRequest, outcome: readonly ServedItem[] | RefusedRequest) => {
       running--
       inUse.delete(request.r)
-      emit({ transport: 'websocket', ...event, durationMs: performance.now() - request.received, batch: false })
+      reportServed(onServed, { transport: 'websocket', batch: false, started: request.received }, outcome)
       pump()
     }
 
@@ -198,26 +173,18 @@ export function serveImagesOverWebSocket<Context = unknown>(server: WebSocketSer
 
     async function answer(request: QueuedRequest): Promise<void> {
       const m = request.message
-      const id = m.id
-      const variant = typeof m.variant === 'string' ? m.variant : undefined
-      const eventId = typeof id === 'string' ? id.slice(0, EVENT_ID_MAX) : ''
-      const base = { id: eventId, ...(variant === undefined ? {} : { variant: variant.slice(0, EVENT_ID_MAX) }) }
-      let scope: string | undefined = accepted!.scope
+      const { id, variant } = m
       let frame: Frame
       try {
-        if (authorize) {
-          const decision: unknown = await authorize({ id, variant, app: m.app, context: accepted!.context, upgrade })
-          if (!isDecision(decision)) throw new TypeError('authorize returned something that is not a decision')
-          if (!decision.allow) {
-            const status = deniedStatus(decision.status)
-            if (!status) throw new TypeError('authorize denied without a status of 401 or 403')
-            const reason = shortText(decision.reason, 200)
-            const text: WsDeniedMessage = { r: request.r, error: 'denied', status, ...(reason === undefined ? {} : { reason }) }
-            return send(request, [JSON.stringify(text)], { ...base, state: -1, status, bytes: 0 })
-          }
-          scope = decision.scope as string | undefined
+        const admission = await admitRequest(authorize, { id, variant: typeof variant === 'string' ? variant : undefined, app: m.app, context: accepted!.context, upgrade })
+        if (!admission.allow && admission.status !== 500) {
+          const text: WsDeniedMessage = { r: request.r, error: 'denied', status: admission.status, reason: admission.text.slice(0, DENIED_REASON_MAX) }
+          const message = JSON.stringify(text)
+          return send(request, [message], { status: admission.status, bytes: Buffer.byteLength(message), id, variant })
         }
-        frame = await serveImage(readyState(), { id, token: m.token, proof: m.proof, scope, variant: m.variant })
+        // A failed authorize (500, already warned) is a wire state here: HTTP's status has no place in a frame.
+        if (!admission.allow) frame = internalErrorFrame(new PixstoreError('STATE_INTERNAL_ERROR', 'the authorize hook failed'))
+        else frame = await serveImage(readyState(), { id, token: m.token, proof: m.proof, scope: authorize ? admission.scope : accepted!.scope, variant })
       } catch (e) {
         frame = internalErrorFrame(e)
       }
@@ -227,12 +194,13 @@ export function serveImagesOverWebSocket<Context = unknown>(server: WebSocketSer
       // The body is the stored ciphertext, shared: sent as a second fragment of the same message
       // rather than copied behind the prefix.
       const parts = frame.body && frame.body.length > 0 ? [prefix, frame.body] : [prefix]
-      send(request, parts, { ...base, state: frame.state, bytes: frameLength(frame) })
+      send(request, parts, [{ id, variant, frame }])
     }
 
-    function send(request: QueuedRequest, parts: (Uint8Array | string)[], event: Omit<ServedEvent, 'transport' | 'durationMs' | 'batch'>): void {
-      if (closed || socket.readyState !== OPEN) return finish(request, { ...event, bytes: 0 })
-      const done = (error?: Error) => finish(request, error ? { ...event, bytes: 0 } : event)
+    /** Sends one answer's fragments; its outcome is reported once the socket took them (or failed). */
+    function send(request: QueuedRequest, parts: (Uint8Array | string)[], outcome: readonly ServedItem[] | RefusedRequest): void {
+      if (closed || socket.readyState !== OPEN) return finish(request, outcome)
+      const done = () => finish(request, outcome)
       try {
         // Both fragments in the same tick: nothing else can be sent between them.
         parts.forEach((part, i) => {
@@ -242,7 +210,7 @@ export function serveImagesOverWebSocket<Context = unknown>(server: WebSocketSer
           else socket.send(part, opts)
         })
       } catch {
-        done(new Error('send failed'))
+        done()
       }
     }
 
@@ -281,15 +249,15 @@ export function serveImagesOverWebSocket<Context = unknown>(server: WebSocketSer
       if (!authorizeConnection) return (accepted = { context: undefined, scope: undefined })
       try {
         const decision: unknown = await authorizeConnection(upgrade)
-        if (!isDecision(decision)) return close(WsCloseCode.Internal, 'internal error')
-        if (!decision.allow) {
-          const status = deniedStatus(decision.status)
-          if (!status) return close(WsCloseCode.Internal, 'internal error')
-          return close(status === 401 ? WsCloseCode.Unauthorized : WsCloseCode.Forbidden, shortText(decision.reason, 200) ?? (status === 401 ? 'unauthorized' : 'forbidden'))
+        const d = checkDecision(decision)
+        if (!d) return close(WsCloseCode.Internal, 'internal error')
+        if (!d.allow) {
+          const reason = d.reason?.slice(0, DENIED_REASON_MAX) ?? (d.status === 401 ? 'unauthorized' : 'forbidden')
+          return close(d.status === 401 ? WsCloseCode.Unauthorized : WsCloseCode.Forbidden, reason)
         }
-        const d = decision as { context?: Context; scope?: unknown }
+        // Checked here, not per request: one bad scope would fail every request of the connection.
         if (d.scope !== undefined && typeof d.scope !== 'string') return close(WsCloseCode.Internal, 'internal error')
-        accepted = { context: d.context, scope: d.scope }
+        accepted = { context: (decision as { context?: Context }).context, scope: d.scope }
       } catch {
         return close(WsCloseCode.Internal, 'internal error')
       }

@@ -4,7 +4,6 @@
 // scopes and reports alike: a hook that throws costs its request a 500 (authorize) or nothing
 // (onServed), never the server; an event never carries a proof, token secret, key or scope.
 import { configFunction } from '../../shared/config-reader.js'
-import { describeCause } from '../../shared/describe-cause.js'
 import { PixstoreError } from '../../shared/errors.js'
 import type { WireState } from '../../types/index.js'
 import { frameLength, type Frame } from './frame.js'
@@ -64,8 +63,34 @@ const warned = new WeakSet<object>()
 function warnOnce(hook: object, what: string, cause: unknown): void {
   if (warned.has(hook)) return
   warned.add(hook)
-  // describeCause: the error's class and first line, never the request or event the hook was given.
-  console.warn(`pixstore: the ${what} hook failed (${describeCause(cause)}); further failures of this hook are not reported`)
+  // The error's class only: its message is the application's and may quote what the hook was given
+  // (an HTTP request's proof header, a token), which must not reach a log.
+  const kind = cause instanceof Error ? cause.name : cause === undefined || cause === null ? String(cause) : `non-Error ${typeof cause}`
+  console.warn(`pixstore: the ${what} hook failed (${kind}); further failures of this hook are not reported`)
+}
+
+/** A hook's decision, its shape checked: allow with whatever `scope` it carries, or deny with 401/403. */
+export type CheckedDecision = { allow: true; scope: unknown } | { allow: false; status: 401 | 403; reason: string | undefined }
+
+/**
+ * Checks the shape of an authorize-style decision (`{ allow: true, scope? }` or `{ allow: false,
+ * status: 401 | 403, reason? }`); `undefined` for anything else. The scope is returned unchecked:
+ * each caller checks it where its scopes are checked. An empty or non-string reason is `undefined`.
+ *
+ * @example
+ * ```ts
+ * const d = checkDecision(await authorizeConnection(upgrade))
+ * if (!d) return close(WsCloseCode.Internal, 'internal error')
+ * ```
+ */
+export function checkDecision(decision: unknown): CheckedDecision | undefined {
+  if (decision === null || typeof decision !== 'object') return undefined
+  const d = decision as { allow?: unknown; scope?: unknown; status?: unknown; reason?: unknown }
+  if (d.allow === true) return { allow: true, scope: d.scope }
+  if (d.allow === false && (d.status === 401 || d.status === 403)) {
+    return { allow: false, status: d.status, reason: typeof d.reason === 'string' && d.reason !== '' ? d.reason : undefined }
+  }
+  return undefined
 }
 
 /**
@@ -109,15 +134,10 @@ export async function admitRequest<R>(authorize: AuthorizeHook<R> | undefined, r
     warnOnce(authorize, 'authorize', e)
     return INTERNAL
   }
-  if (decision !== null && typeof decision === 'object') {
-    const d = decision as { allow?: unknown; scope?: unknown; status?: unknown; reason?: unknown }
-    // The scope is checked where every scope is (serveImage: a non-string answers InternalError).
-    if (d.allow === true) return { allow: true, scope: d.scope as string | undefined }
-    if (d.allow === false && (d.status === 401 || d.status === 403)) {
-      const text = typeof d.reason === 'string' && d.reason !== '' ? d.reason : d.status === 401 ? 'Unauthorized' : 'Forbidden'
-      return { allow: false, status: d.status, text }
-    }
-  }
+  const d = checkDecision(decision)
+  // The scope is checked where every scope is (serveImage: a non-string answers InternalError).
+  if (d?.allow === true) return { allow: true, scope: d.scope as string | undefined }
+  if (d) return { allow: false, status: d.status, text: d.reason ?? (d.status === 401 ? 'Unauthorized' : 'Forbidden') }
   warnOnce(authorize, 'authorize', new PixstoreError('ARGUMENT_INVALID', 'authorize must return { allow: true, scope? } or { allow: false, status: 401 | 403 }'))
   return INTERNAL
 }

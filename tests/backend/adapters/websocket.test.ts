@@ -11,6 +11,9 @@ import { serveImagesOverWebSocket, type WebSocketServeOptions } from '../../../s
 import { customEndpointHelper, getImageRecord, saveImage } from '../../../src/backend/index.js'
 import type { ServedEvent } from '../../../src/backend/serve/serve-hooks.js'
 import { WsCloseCode } from '../../../src/shared/websocket-protocol.js'
+import { decodeWirePayload } from '../../../src/codec/index.js'
+import { openImage } from '../../../src/crypto/aes-gcm.js'
+import { base64ToBytes } from '../../../src/crypto/base64.js'
 import { WireState, type ImageRecord } from '../../../src/types/index.js'
 import { generateImage } from '../../helpers/sample-images.js'
 import { makeTempDir, removeDir, startBackend, stopBackend } from '../../helpers/backend-fixture.js'
@@ -20,7 +23,8 @@ let a: ImageRecord
 let b: ImageRecord
 beforeAll(async () => {
   dir = await makeTempDir('ws')
-  await startBackend(dir)
+  // A variant preset: every saved image also gets a 6×6 `thumb`, served by name like over HTTP.
+  await startBackend(dir, { variants: { thumb: { width: 6, height: 6 } } })
   a = (await saveImage(generateImage('png', { width: 20, height: 10, seed: 1 })))!
   b = (await saveImage(generateImage('png', { width: 30, height: 15, seed: 2 })))!
 })
@@ -239,7 +243,36 @@ describe('serveImagesOverWebSocket', () => {
     expect(c.text).toEqual([{ r: 1, error: 'denied', status: 403, reason: 'not your player' }])
     expect(c.binary.find((m) => m.r === 2)!.frame).toEqual(Uint8Array.of(WireState.InternalError))
     expect(c.binary.find((m) => m.r === 3)!.frame[0]).toBe(WireState.Success)
-    expect(s.events.find((e) => e.id === b.id)).toMatchObject({ state: -1, status: 403, bytes: 0 })
+    // A refusal's bytes are those of its text answer, as over HTTP.
+    expect(s.events.find((e) => e.id === b.id)).toMatchObject({ state: -1, status: 403, bytes: Buffer.byteLength(JSON.stringify(c.text[0])) })
+    c.ws.close()
+  })
+
+  it('serves a variant by name (sealed with the variant\'s own key), and an unknown name is NotFound', async () => {
+    const thumb = a.variants!.thumb!.meta
+    const s = await serve()
+    const c = await client(s.url)
+    c.send(ask(1, a))
+    c.send(ask(2, a, { variant: 'thumb' }))
+    c.send(ask(3, a, { variant: 'huge' }))
+    await c.answers(3)
+    const frame = (r: number) => c.binary.find((m) => m.r === r)!.frame
+    const opened = async (r: number, meta: { key: string; iv: string; tag: string }) => {
+      const d = decodeWirePayload(frame(r))
+      expect(d.state).toBe(WireState.Success)
+      if (d.state !== WireState.Success) throw new Error('not Success')
+      return new Uint8Array(await openImage(d.ciphertext, base64ToBytes(meta.key)!, base64ToBytes(meta.iv)!, base64ToBytes(meta.tag)!))
+    }
+    const original = await opened(1, a.meta)
+    const variant = await opened(2, thumb) // GCM: fails unless sealed with the variant's key/iv/tag
+    expect(variant).not.toEqual(original)
+    const size = await sharp(variant.subarray(1)).metadata()
+    expect(Math.max(size.width!, size.height!)).toBe(6)
+    expect(frame(3)).toEqual(Uint8Array.of(WireState.NotFound))
+    expect(s.events.filter((e) => e.variant !== undefined).map((e) => [e.variant, e.state]).sort()).toEqual([
+      ['huge', WireState.NotFound],
+      ['thumb', WireState.Success],
+    ])
     c.ws.close()
   })
 

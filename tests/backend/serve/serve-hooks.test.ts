@@ -209,8 +209,9 @@ describe.each(['endpoint', 'express', 'fetch'] as const)('%s', (transport) => {
     policy = defaultPolicy
     expect((await get(url(), { 'x-pixstore-proof': forAlice.statelessProof, 'x-user': 'alice' })).bytes[0]).toBe(WireState.Updated)
     expect(warn).toHaveBeenCalledTimes(1)
-    // The warning names the failure, never what the hook was given (its error text is cut to a line, here holding a proof the app put there).
+    // The warning names the hook and the error's class, never its message (here holding a proof the app put there).
     expect(String(warn.mock.calls[0]![0])).toContain('authorize')
+    expect(String(warn.mock.calls[0]![0])).not.toContain(forAlice.statelessProof)
     const seen = await eventsOf(transport, failing.length * 2 + 1)
     expect(seen.slice(0, -1).every((e) => e.state === -1 && e.status === 500)).toBe(true)
   })
