@@ -301,6 +301,7 @@ describe.each(adapterFactories(inject('databaseUrl')))('storage contract: $name'
       expect({ id: thumb.id, token: thumb.token, keyId: thumb.keyId }).toEqual({ id, token, keyId: 'kv' })
       expect(variantFieldsOf(thumb)).toEqual(variantFieldsOf({ ...variants[0]!, preset: undefined as never }))
       expect(await db.getVariant(id, 'other')).toBeNull()
+      expect(await db.getVariant(id, 7 as never)).toBeNull()
       expect(await db.getVariant(newId('none'), 'thumb')).toBeNull()
     })
 

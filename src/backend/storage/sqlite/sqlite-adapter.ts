@@ -325,6 +325,7 @@ export function createSqliteAdapter(options: SqliteAdapterOptions = {}): Storage
     },
     getVariant(id, name) {
       return run('read', (): StoredVariant | null => {
+        if (typeof id !== 'string' || typeof name !== 'string') return null
         const row = ready().selectVariant.get(id, name)
         const info = row ? infoFromColumn(row.info).info : undefined
         if (!row || !info) return null
