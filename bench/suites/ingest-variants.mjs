@@ -4,12 +4,13 @@
 // floor: sharp doing the same two resizes alone from the same input, concurrently, as our ingest does.
 // Rounds are interleaved (ours, floor, floor, ours, ...) so drift on a shared machine hits both
 // alike; medians are reported. Peak RSS in a fresh child per contender.
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
+import { peakRss } from '../lib/peak-rss.mjs'
 import { photoPixels } from '../lib/bench-bytes.mjs'
+import { median } from '../lib/stats.mjs'
 
 const backendUrl = new URL('../../dist/backend/index.js', import.meta.url)
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
@@ -57,17 +58,8 @@ await b.closePixstoreBackend()
 process.stdout.write(JSON.stringify({ baseKiB: base / 1024, peakKiB: peak / 1024 }))
 `
 
-function peakRss(kind, file, dataDir, n) {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, kind, file, dataDir, String(n)], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`rss child ${kind} failed: ${r.stderr}`)
-  const { baseKiB, peakKiB } = JSON.parse(r.stdout)
-  return { baseMiB: baseKiB / 1024, peakMiB: peakKiB / 1024 }
-}
+const childRss = (kind, file, dataDir, n) => peakRss(CHILD, [kind, file, dataDir, n])
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 
 // Wall time, and CPU time of this process (libvips' threads included): on a shared machine the CPU
 // ratio is the steadier of the two.
@@ -113,8 +105,8 @@ export async function run() {
     const ratio = oursStats.p50Ms / floorStats.p50Ms
     const cpuRatio = oursStats.cpuP50Ms / floorStats.cpuP50Ms
     const rss = {
-      ours: peakRss('ours', file, path.join(dir, 'rss-ours'), 5),
-      floor: peakRss('floor', file, path.join(dir, 'rss-floor'), 5),
+      ours: childRss('ours', file, path.join(dir, 'rss-ours'), 5),
+      floor: childRss('floor', file, path.join(dir, 'rss-floor'), 5),
     }
     console.log(`\ningest with variants: ${(jpeg.length / 2 ** 20).toFixed(2)} MiB JPEG 4000x3000 (orientation 6, GPS, XMP, ICC), ${ROUNDS} interleaved rounds, median`)
     for (const [name, r] of Object.entries(results)) console.log(`  ${name}: ${r.p50Ms.toFixed(1)} ms wall, ${r.cpuP50Ms.toFixed(1)} ms CPU`)

@@ -4,12 +4,12 @@
 // 100×100 resize to raw pixels. Also the ingest step alone (no seal, no store). Time in this process;
 // peak RSS in a fresh child per contender, so one contender's high-water mark does not hide another's.
 // Variants (encrypted resized versions): the ingest-variants suite.
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Bench } from 'tinybench'
 import sharp from 'sharp'
+import { peakRss } from '../lib/peak-rss.mjs'
 import { photoPixels } from '../lib/bench-bytes.mjs'
 
 const backendUrl = new URL('../../dist/backend/index.js', import.meta.url)
@@ -56,12 +56,7 @@ await b.closePixstoreBackend()
 process.stdout.write(JSON.stringify({ baseKiB: base / 1024, peakKiB: peak / 1024 }))
 `
 
-function peakRss(kind, file, dataDir, n) {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, kind, file, dataDir, String(n)], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`rss child ${kind} failed: ${r.stderr}`)
-  const { baseKiB, peakKiB } = JSON.parse(r.stdout)
-  return { baseMiB: baseKiB / 1024, peakMiB: peakKiB / 1024 }
-}
+const childRss = (kind, file, dataDir, n) => peakRss(CHILD, [kind, file, dataDir, n])
 
 export async function run() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-bench-ingest-'))
@@ -91,8 +86,8 @@ export async function run() {
     }
     const [ours, ingestOnly, sharpFloor] = Object.values(results)
     const rss = {
-      ours: peakRss('ours', file, path.join(dir, 'rss-ours'), 5),
-      floor: peakRss('floor', file, path.join(dir, 'rss-floor'), 5),
+      ours: childRss('ours', file, path.join(dir, 'rss-ours'), 5),
+      floor: childRss('floor', file, path.join(dir, 'rss-floor'), 5),
     }
     console.log(`\ningest: ${(jpeg.length / 2 ** 20).toFixed(2)} MiB JPEG 4000x3000 (orientation 6, GPS, XMP, ICC), median per image`)
     for (const [name, r] of Object.entries(results)) console.log(`  ${name}: ${r.p50Ms.toFixed(1)} ms (${r.samples} samples)`)

@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { photoPixels } from '../lib/bench-bytes.mjs'
+import { median } from '../lib/stats.mjs'
 
 const backend = await import('../../dist/backend/index.js')
 const frontend = await import('../../dist/frontend/index.js')
@@ -19,10 +20,6 @@ const IMAGES = 12
 const ROUNDS = 6
 const PRESETS = { thumb: { width: 320, height: 320, format: 'webp' } }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 
 async function photo(i) {
   // Different crops of one photo-like field, so the images are not byte-identical.
