@@ -1,6 +1,7 @@
 // Deterministic test bytes shared by the bench suites, so every run (and every contender) gets the
 // same input.
 import { deflateSync } from 'node:zlib'
+import sharp from 'sharp'
 import { concat, generateImage, pngChunk } from '../../scripts/lib/sample-images.mjs'
 
 /** `length` pseudo-random bytes from `seed` (an LCG: cheap, and the same on every run). */
@@ -63,4 +64,21 @@ export function photoPixels(width, height) {
     }
   }
   return raw
+}
+
+/**
+ * A 12 MP camera-like JPEG (4000 x 3000 photo-like pixels, quality 90) carrying what a phone writes:
+ * a P3 ICC profile, EXIF with a body serial and GPS position, XMP, orientation 6. The ingest suites'
+ * input, so both measure the same strip, orientation and resize work.
+ */
+export async function cameraJpeg() {
+  return new Uint8Array(
+    await sharp(photoPixels(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } })
+      .withIccProfile('p3')
+      .withExif({ IFD2: { BodySerialNumber: 'SERIAL-BENCH-1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2964/100' } })
+      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  )
 }

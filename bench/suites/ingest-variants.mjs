@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { peakRss } from '../lib/peak-rss.mjs'
-import { photoPixels } from '../lib/bench-bytes.mjs'
+import { cameraJpeg } from '../lib/bench-bytes.mjs'
 import { median } from '../lib/stats.mjs'
 
 const backendUrl = new URL('../../dist/backend/index.js', import.meta.url)
@@ -18,17 +18,6 @@ const PRESETS = { thumb: { width: 320, height: 320, format: 'webp' }, medium: { 
 const ROUNDS = 12
 const WARMUP = 2
 
-async function sampleJpeg() {
-  return new Uint8Array(
-    await sharp(photoPixels(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } })
-      .withIccProfile('p3')
-      .withExif({ IFD2: { BodySerialNumber: 'SERIAL-BENCH-1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2964/100' } })
-      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
-      .withMetadata({ orientation: 6 })
-      .jpeg({ quality: 90 })
-      .toBuffer(),
-  )
-}
 
 // The same source text runs in this process and in the RSS children, so both measure one floor.
 const FLOOR_SOURCE = `(sharp, bytes, presets) => Promise.all(Object.values(presets).map((p) =>
@@ -75,7 +64,7 @@ export async function run() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-bench-ingest-variants-'))
   try {
     const b = await import(backendUrl.href)
-    const jpeg = await sampleJpeg()
+    const jpeg = await cameraJpeg()
     const file = path.join(dir, 'input.jpg')
     writeFileSync(file, jpeg)
     await b.initPixstoreBackend({ dataDir: path.join(dir, 'time'), secret: SECRET, defaultEndpointEnabled: false, errorHandlingMode: 'throw', variants: PRESETS })

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { Bench } from 'tinybench'
 import sharp from 'sharp'
 import { peakRss } from '../lib/peak-rss.mjs'
-import { photoPixels } from '../lib/bench-bytes.mjs'
+import { cameraJpeg } from '../lib/bench-bytes.mjs'
 
 const backendUrl = new URL('../../dist/backend/index.js', import.meta.url)
 const ingestUrl = new URL('../../dist/backend/images/ingest-image.js', import.meta.url)
@@ -18,17 +18,6 @@ const configUrl = new URL('../../dist/backend/config/backend-config.js', import.
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
 
 
-async function sampleJpeg() {
-  return new Uint8Array(
-    await sharp(photoPixels(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } })
-      .withIccProfile('p3')
-      .withExif({ IFD2: { BodySerialNumber: 'SERIAL-BENCH-1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2964/100' } })
-      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
-      .withMetadata({ orientation: 6 })
-      .jpeg({ quality: 90 })
-      .toBuffer(),
-  )
-}
 
 const floor = (bytes) => Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])
 
@@ -65,7 +54,7 @@ export async function run() {
     const { ingestImage } = await import(ingestUrl.href)
     const { resolveBackendConfig } = await import(configUrl.href)
     const config = resolveBackendConfig({})
-    const jpeg = await sampleJpeg()
+    const jpeg = await cameraJpeg()
     const file = path.join(dir, 'input.jpg')
     writeFileSync(file, jpeg)
     await b.initPixstoreBackend({ dataDir: path.join(dir, 'time'), secret: SECRET, defaultEndpointEnabled: false, errorHandlingMode: 'throw' })

@@ -8,3 +8,9 @@ export const generateImage = samples.generateImage as (
   format: SampleFormat,
   options: { width: number; height: number; seed?: number },
 ) => Uint8Array
+
+/** One PNG chunk: length, type, data, CRC-32 of type + data. */
+export const pngChunk = samples.pngChunk as (type: string, data: Uint8Array) => Uint8Array
+
+/** The parts joined into one buffer. */
+export const concat = samples.concat as (parts: Uint8Array[]) => Uint8Array

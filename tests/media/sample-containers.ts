@@ -1,8 +1,8 @@
 // Test images carrying planted metadata (GPS, a camera serial, XMP, IPTC, comments, an ICC profile,
 // orientation 6), made with sharp plus hand-inserted segments/chunks, and the exact byte strings
 // planted in them so a test can prove none survives a strip.
-import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
+import { concat, pngChunk } from '../helpers/sample-images.js'
 
 export const WIDTH = 64
 export const HEIGHT = 48
@@ -27,15 +27,7 @@ export function gpsLatitudeBytes(): Uint8Array[] {
 }
 
 const ascii = (s: string) => new TextEncoder().encode(s)
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}
+const cat = (...parts: Uint8Array[]) => concat(parts)
 
 export function pixels(): Buffer {
   const raw = Buffer.alloc(WIDTH * HEIGHT * 3)
@@ -69,15 +61,7 @@ function jpegSegment(marker: number, payload: Uint8Array): Uint8Array {
   return cat(head, payload)
 }
 
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length)
-  const v = new DataView(out.buffer)
-  v.setUint32(0, data.length)
-  out.set(ascii(type), 4)
-  out.set(data, 8)
-  v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)))
-  return out
-}
+export { pngChunk }
 
 /** Inserts PNG chunks right after IHDR (offset 33). */
 export function pngInsert(png: Uint8Array, ...chunks: Uint8Array[]): Uint8Array {
