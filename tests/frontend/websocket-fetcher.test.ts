@@ -3,14 +3,14 @@
 // answers in any order, proofs refused, denials per connection and per request, reconnection after a
 // drop (every waiting call rejected), connection attempts with backoff, timeout, abort, answer cap.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket, WebSocketServer } from 'ws'
-import { serveImagesOverWebSocket, type WebSocketServeOptions } from '../../src/backend/adapters/websocket.js'
+import { WebSocket } from 'ws'
+import type { WebSocketServeOptions } from '../../src/backend/adapters/websocket.js'
 import { customEndpointHelper, getImageRecord, saveImage } from '../../src/backend/index.js'
-import type { ServedEvent } from '../../src/backend/serve/serve-hooks.js'
 import { createWebSocketFetcher, type WebSocketConstructor, type WebSocketFetcherOptions } from '../../src/frontend/fetch/websocket-fetcher.js'
 import { getImage, getImageWithInfo } from '../../src/frontend/index.js'
 import type { ImageRecord } from '../../src/types/index.js'
 import { makeTempDir, removeDir, startBackend, stopBackend } from '../helpers/backend-fixture.js'
+import { startWebSocketImageServer, type WebSocketImageServer } from '../helpers/websocket-image-server.js'
 import { freePort } from '../helpers/free-port.js'
 import { pixstoreRejection } from '../helpers/rejection.js'
 import { blobBytes, freshFrontend, png } from './helpers/frontend-env.js'
@@ -31,35 +31,13 @@ afterAll(async () => {
   await removeDir(dir)
 })
 
-interface Started {
-  url: string
-  wss: WebSocketServer
-  events: ServedEvent[]
-  connections: number
-  close(): Promise<void>
-}
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function serve(options: WebSocketServeOptions<any> = {}): Promise<Started> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 4096 })
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
-  const started: Started = {
-    url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
-    wss,
-    events: [],
-    connections: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate()
-        wss.close(() => resolve())
-      }),
-  }
-  wss.on('connection', () => started.connections++)
-  const onServed = options.onServed
-  serveImagesOverWebSocket(wss, { ...options, onServed: (e) => (started.events.push(e), onServed?.(e)) })
+async function serve(options: WebSocketServeOptions<any> = {}): Promise<WebSocketImageServer> {
+  const started = await startWebSocketImageServer(options, { maxPayload: 4096 })
   cleanups.push(started.close)
   return started
 }

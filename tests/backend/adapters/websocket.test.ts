@@ -9,7 +9,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { WebSocket, WebSocketServer } from 'ws'
 import { serveImagesOverWebSocket, type WebSocketServeOptions } from '../../../src/backend/adapters/websocket.js'
 import { customEndpointHelper, getImageRecord, saveImage } from '../../../src/backend/index.js'
-import type { ServedEvent } from '../../../src/backend/serve/serve-hooks.js'
 import { WsCloseCode } from '../../../src/shared/websocket-protocol.js'
 import { decodeWirePayload } from '../../../src/codec/index.js'
 import { openImage } from '../../../src/crypto/aes-gcm.js'
@@ -17,6 +16,7 @@ import { base64ToBytes } from '../../../src/crypto/base64.js'
 import { WireState, type ImageRecord } from '../../../src/types/index.js'
 import { generateImage } from '../../helpers/sample-images.js'
 import { makeTempDir, removeDir, startBackend, stopBackend } from '../../helpers/backend-fixture.js'
+import { startWebSocketImageServer, type WebSocketImageServer } from '../../helpers/websocket-image-server.js'
 
 let dir: string
 let a: ImageRecord
@@ -33,34 +33,13 @@ afterAll(async () => {
   await removeDir(dir)
 })
 
-interface Started {
-  url: string
-  wss: WebSocketServer
-  events: ServedEvent[]
-  close(): Promise<void>
-}
-const servers: Started[] = []
+const servers: WebSocketImageServer[] = []
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
-async function serve(options: WebSocketServeOptions<any> = {}, perMessageDeflate = false): Promise<Started> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024, perMessageDeflate })
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
-  const events: ServedEvent[] = []
-  const onServed = options.onServed
-  serveImagesOverWebSocket(wss, { ...options, onServed: (e) => (events.push(e), onServed?.(e)) })
-  const port = (wss.address() as { port: number }).port
-  const started: Started = {
-    url: `ws://127.0.0.1:${port}`,
-    wss,
-    events,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate()
-        wss.close(() => resolve())
-      }),
-  }
+async function serve(options: WebSocketServeOptions<any> = {}, perMessageDeflate = false): Promise<WebSocketImageServer> {
+  const started = await startWebSocketImageServer(options, { maxPayload: 64 * 1024, perMessageDeflate })
   servers.push(started)
   return started
 }
