@@ -40,6 +40,7 @@ async function page(req: http.IncomingMessage, res: http.ServerResponse): Promis
   const send = (status: number, type: string, body: string | Uint8Array) => res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
   if (url.pathname === '/') return void send(200, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><script type="module" src="/app.js"></script>')
   if (url.pathname === '/app.js') return void send(200, 'text/javascript', readFileSync(path.join(import.meta.dirname, 'fixtures/gallery-page.js')))
+  if (url.pathname === '/show-gallery.js') return void send(200, 'text/javascript', readFileSync(path.join(import.meta.dirname, 'fixtures/show-gallery.js')))
   if (url.pathname === '/pixstore-frontend.js') return void send(200, 'text/javascript', readFileSync(bundlePath))
   if (url.pathname === '/api/records') {
     return void send(200, 'application/json', JSON.stringify((url.searchParams.get('ids') ?? '').split(',').map((id) => records.get(id))))

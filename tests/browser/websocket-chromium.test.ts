@@ -51,6 +51,7 @@ beforeAll(async () => {
     const send = (status: number, type: string, body: string | Uint8Array) => res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
     if (url.pathname === '/') return send(200, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><script type="module" src="/app.js"></script>')
     if (url.pathname === '/app.js') return send(200, 'text/javascript', readFileSync(path.join(import.meta.dirname, 'fixtures/websocket-page.js')))
+    if (url.pathname === '/show-gallery.js') return send(200, 'text/javascript', readFileSync(path.join(import.meta.dirname, 'fixtures/show-gallery.js')))
     if (url.pathname === '/pixstore-frontend-ws.js') return send(200, 'text/javascript', readFileSync(bundlePath))
     if (url.pathname === '/api/records') return send(200, 'application/json', JSON.stringify((url.searchParams.get('ids') ?? '').split(',').map((id) => records.get(id))))
     if (url.pathname !== '/favicon.ico') imageHttpRequests++
