@@ -27,6 +27,8 @@ export const ROWS_OF = {
   encodeBatchHeader: (r) => r.op === 'encodeBatchHeader',
   encodeBatch: (r) => r.op === 'encodeBatch',
   decodeBatch: (r) => r.op === 'decodeBatch',
+  // One directory check over at most 1 KiB, then plain reads: no rows of its own (TS).
+  readBatchDirectory: () => false,
 }
 /** Rows whose two columns run identical code: their spread is the noise. */
 export const isControl = (r) => r.op === 'encode' && r.state === 'Success' && small(r)

@@ -15,6 +15,7 @@ export const AUTO_CHOICE: Readonly<Record<CodecOperation, 'wasm' | 'ts'>> = {
   encodeBatchHeader: 'ts',
   encodeBatch: 'ts',
   decodeBatch: 'ts',
+  readBatchDirectory: 'ts',
 }
 
 /** Where the table came from: median WASM/TS speed ratio per operation, and the run's noise. */

@@ -65,4 +65,10 @@ export interface WireCodec {
   encodeBatch(frames: readonly Uint8Array[]): Uint8Array
   /** Strict decode of a batch container; every frame by the v1 decoder, byte fields views into `bytes`. */
   decodeBatch(bytes: Uint8Array, expectedCount?: number): WirePayload[]
+  /**
+   * decodeBatch's directory check over `head`, the first bytes of a container of `totalLength` bytes
+   * still arriving (at least its directory): the frame lengths, in container order, so each frame
+   * can be decoded as soon as its bytes are in. Same codes and messages as decodeBatch of the whole.
+   */
+  readBatchDirectory(head: Uint8Array, totalLength: number, expectedCount?: number): number[]
 }

@@ -178,6 +178,26 @@ export function decodeBatch(bytes: Uint8Array, expectedCount?: number): WirePayl
 }
 
 /**
+ * The directory check of a batch container still arriving: `head` is its first bytes (at least its
+ * directory, `4 + 4 × count` bytes), `totalLength` the whole container's length (a Content-Length).
+ * Returns the frame lengths in container order, so a reader can decode each frame with
+ * `decodeWirePayload` as soon as its bytes are in, instead of waiting for the last. Throws exactly
+ * what `decodeBatch` of the whole container would for its directory; `WIRE_INVALID_INPUT` when
+ * `head` is shorter than the directory or longer than `totalLength`.
+ *
+ * @example
+ * ```ts
+ * import { decodeWirePayload, readBatchDirectory } from 'pixstore/codec'
+ * const lengths = readBatchDirectory(received.subarray(0, 4 + 4 * count), contentLength, count)
+ * let at = 4 + 4 * lengths.length
+ * const first = decodeWirePayload(received.subarray(at, (at += lengths[0]))) // once those bytes are in
+ * ```
+ */
+export function readBatchDirectory(head: Uint8Array, totalLength: number, expectedCount?: number): number[] {
+  return dispatch.readBatchDirectory(head, totalLength, expectedCount)
+}
+
+/**
  * Switches the codec for every later call: `'wasm'`, `'ts'`, or `'auto'` (per operation, whichever
  * the committed benchmark table says is faster). Overrides `PIXSTORE_CODEC`. `'wasm'` instantiates
  * the module now; where WebAssembly cannot run (no WebAssembly, a CSP without 'wasm-unsafe-eval') it

@@ -20,6 +20,7 @@ export const CODEC_OPERATIONS = [
   'encodeBatchHeader',
   'encodeBatch',
   'decodeBatch',
+  'readBatchDirectory',
 ] as const
 
 export type CodecOperation = (typeof CODEC_OPERATIONS)[number]

@@ -114,8 +114,7 @@ export function checkBatchInput(bytes: unknown, expectedCount: unknown): asserts
  * path reads the details (count, first empty item, sum) back from `bytes`, so both codecs report the
  * very same message while their success paths stay as lean as each can make them.
  */
-export function batchError(status: number, bytes: Uint8Array): PixstoreError {
-  const length = bytes.length
+export function batchError(status: number, bytes: Uint8Array, length: number = bytes.length): PixstoreError {
   const count = length >= 4 ? bytes[2]! | (bytes[3]! << 8) : 0
   const directory = batchDirectoryLength(count)
   switch (status) {
@@ -145,6 +144,32 @@ export function batchError(status: number, bytes: Uint8Array): PixstoreError {
       return new PixstoreError('WIRE_BATCH_LENGTHS', `batch item lengths add up to ${sum} bytes, but ${length - directory} follow the directory`)
     }
   }
+}
+
+/**
+ * Throws WIRE_INVALID_INPUT unless `head` is a Uint8Array holding a container's first bytes, as many
+ * as its directory takes (or all `totalLength` bytes, if fewer), `totalLength` a byte count, and
+ * `expectedCount` absent or a count. What a codec's readBatchDirectory needs before its check.
+ */
+export function checkBatchHead(head: unknown, totalLength: unknown, expectedCount: unknown): asserts head is Uint8Array {
+  checkBatchInput(head, expectedCount)
+  if (!Number.isSafeInteger(totalLength) || (totalLength as number) < 0) throw invalidInputError('totalLength must be a byte count')
+  const total = totalLength as number
+  const declared = head.length >= 4 ? head[2]! | (head[3]! << 8) : 0
+  const needed = Math.min(total, head.length < 4 ? 4 : batchDirectoryLength(Math.min(declared, MAX_BATCH_ITEMS)))
+  if (head.length < needed || head.length > total) {
+    throw invalidInputError(`batch head holds ${head.length} bytes; a ${total}-byte container's directory needs ${needed}, and the head cannot be longer than the container`)
+  }
+}
+
+/** After a codec's directory check passed (`count` items): the frame lengths, in container order. */
+export function batchFrameLengths(head: Uint8Array, count: number, expectedCount: number | undefined): number[] {
+  if (expectedCount !== undefined && count !== expectedCount) {
+    throw new PixstoreError('WIRE_BATCH_COUNT', `batch has ${count} items, expected ${expectedCount}`)
+  }
+  const out = new Array<number>(count)
+  for (let i = 0; i < count; i++) out[i] = readU32(head, 4 + 4 * i)
+  return out
 }
 
 /** A v1 error of item `index`, its code kept, its message prefixed with the item. */

@@ -117,6 +117,51 @@ const frame: fc.Arbitrary<Uint8Array> = fc.oneof(
 )
 const frames = fc.array(frame, { minLength: 1, maxLength: 12 })
 
+describe.each(IMPLEMENTATIONS)('readBatchDirectory: %s', (_kind, codec) => {
+  it.each(vectors.batchValid)('reads the frame lengths of $name from its directory alone', ({ container }) => {
+    const bytes = fromHex(container)
+    const lengths = framesOf(bytes).map((f) => f.length)
+    const directory = 4 + 4 * lengths.length
+    expect(codec.readBatchDirectory(bytes.subarray(0, directory), bytes.length)).toEqual(lengths)
+    expect(codec.readBatchDirectory(bytes.subarray(0, directory + 1), bytes.length, lengths.length)).toEqual(lengths)
+    expect(codec.readBatchDirectory(bytes, bytes.length)).toEqual(lengths)
+    expectCode(() => codec.readBatchDirectory(bytes.subarray(0, directory), bytes.length, lengths.length === MAX_BATCH_ITEMS ? 1 : lengths.length + 1), 'WIRE_BATCH_COUNT')
+    // The total is what the lengths are checked against: one byte more or less is refused.
+    expectCode(() => codec.readBatchDirectory(bytes.subarray(0, directory), bytes.length + 1), 'WIRE_BATCH_LENGTHS')
+    expectCode(() => codec.readBatchDirectory(bytes.subarray(0, directory), bytes.length - 1), 'WIRE_BATCH_LENGTHS')
+  })
+
+  it.each(vectors.batchInvalid)('refuses $name as decodeBatch does, unless only a frame is at fault', ({ container }) => {
+    const bytes = fromHex(container)
+    const whole = outcome(() => codec.decodeBatch(bytes))
+    const directory = outcome(() => codec.readBatchDirectory(bytes, bytes.length))
+    if ('ok' in directory) expect((whole as { message: string }).message).toMatch(/^batch item \d+: /)
+    else expect(directory).toEqual(whole)
+  })
+
+  it('needs the whole directory in the head, and no more bytes than the container has', () => {
+    const bytes = codec.encodeBatch([Uint8Array.of(2), Uint8Array.of(3)])
+    expectCode(() => codec.readBatchDirectory(bytes.subarray(0, 11), bytes.length), 'WIRE_INVALID_INPUT')
+    expectCode(() => codec.readBatchDirectory(bytes.subarray(0, 3), bytes.length), 'WIRE_INVALID_INPUT')
+    expectCode(() => codec.readBatchDirectory(bytes, bytes.length - 1), 'WIRE_INVALID_INPUT')
+    expectCode(() => codec.readBatchDirectory(bytes, -1), 'WIRE_INVALID_INPUT')
+    expectCode(() => codec.readBatchDirectory(bytes, 1.5), 'WIRE_INVALID_INPUT')
+    expectCode(() => codec.readBatchDirectory([] as never, 0), 'WIRE_INVALID_INPUT')
+    // A container shorter than its directory: the head is all of it, and that is WIRE_TRUNCATED.
+    expectCode(() => codec.readBatchDirectory(bytes.subarray(0, 9), 9), 'WIRE_TRUNCATED')
+  })
+
+  it('agrees with decodeBatch on any encoded container, from the directory alone', () => {
+    fc.assert(
+      fc.property(frames, (fs) => {
+        const container = codec.encodeBatch(fs)
+        expect(codec.readBatchDirectory(container.subarray(0, 4 + 4 * fs.length), container.length, fs.length)).toEqual(fs.map((f) => f.length))
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
 describe.each(IMPLEMENTATIONS)('batch properties: %s', (_kind, codec) => {
   it('decodeBatch(encodeBatch(frames)) gives each frame decoded by the v1 decoder, in order', () => {
     fc.assert(
@@ -165,6 +210,12 @@ describe('batch differential: WASM and TS give the same result or the same code 
 
   it('mutated valid containers decode the same, with and without an expected count', () => {
     fc.assert(fc.property(mutated, fc.option(fc.integer({ min: 1, max: 12 })), (b, n) => same((c) => c.decodeBatch(b, n ?? undefined))), { numRuns: 1000 })
+  })
+
+  it('readBatchDirectory of any head and total gives the same lengths or the same error', () => {
+    const total = (b: Uint8Array) => fc.integer({ min: b.length, max: b.length + 40 })
+    fc.assert(fc.property(headLike.chain((b) => fc.tuple(fc.constant(b), total(b))), ([b, n]) => same((c) => c.readBatchDirectory(b, n))), { numRuns: 2000 })
+    fc.assert(fc.property(mutated, fc.option(fc.integer({ min: 1, max: 12 })), (b, n) => same((c) => c.readBatchDirectory(b, b.length, n ?? undefined))), { numRuns: 1000 })
   })
 
   it('random encodeBatchHeader / encodeBatch inputs give the same bytes or the same error', () => {

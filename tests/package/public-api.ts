@@ -23,7 +23,7 @@ export const REQUIRED_EXPORTS: Record<string, string[]> = {
   './frontend/browser': FRONTEND,
   './frontend/websocket': ['createWebSocketFetcher'],
   './codec': ['encodeWirePayload', 'decodeWirePayload', 'createFrame', 'tokensEqual', 'constantTimeEqual', 'WireState',
-    'encodeBatchHeader', 'encodeBatch', 'decodeBatch', 'MAX_BATCH_ITEMS'],
+    'encodeBatchHeader', 'encodeBatch', 'decodeBatch', 'readBatchDirectory', 'MAX_BATCH_ITEMS'],
   './shared': ['PixstoreError', 'setErrorHandlingMode', 'setCustomErrorHandler', 'getLastPixstoreError'],
   './types': ['WireState'],
   './react': ['usePixstoreImage', 'PixstoreImage'],

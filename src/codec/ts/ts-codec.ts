@@ -28,6 +28,8 @@ import {
   trailingBytesError,
   truncatedError,
   unknownStateError,
+  batchFrameLengths,
+  checkBatchHead,
 } from '../wire-checks.js'
 
 // The pure-TypeScript twin of the WASM codec: the same contract, vectors and error codes, and the
@@ -117,8 +119,7 @@ const encode = encodeThroughFrame(createFrame)
 
 // The directory check as a status (the count, or an ERR_* value), like the WASM export's: both
 // codecs then build the same error from it.
-function batchStatus(bytes: Uint8Array): number {
-  const length = bytes.length
+function batchStatus(bytes: Uint8Array, length: number = bytes.length): number {
   if (length === 0) return ERR_EMPTY
   if (bytes[0] !== BATCH_MAGIC) return ERR_BATCH_MAGIC
   if (length >= 2 && bytes[1] !== BATCH_VERSION) return ERR_BATCH_VERSION
@@ -143,6 +144,13 @@ function decodeBatch(bytes: Uint8Array, expectedCount?: number): WirePayload[] {
   const count = batchStatus(bytes)
   if (count < 0) throw batchError(count, bytes)
   return splitBatch(bytes, count, expectedCount, decode)
+}
+
+function readBatchDirectory(head: Uint8Array, totalLength: number, expectedCount?: number): number[] {
+  checkBatchHead(head, totalLength, expectedCount)
+  const count = batchStatus(head, totalLength)
+  if (count < 0) throw batchError(count, head, totalLength)
+  return batchFrameLengths(head, count, expectedCount)
 }
 
 function encodeBatchHeader(frameLengths: readonly number[]): Uint8Array {
@@ -186,4 +194,5 @@ export const tsCodec: WireCodec = {
   encodeBatchHeader,
   encodeBatch: encodeBatchThrough(encodeBatchHeader, decode),
   decodeBatch,
+  readBatchDirectory,
 }

@@ -9,6 +9,8 @@ import {
   ERR_TRUNCATED,
   batchDirectoryLength,
   batchError,
+  batchFrameLengths,
+  checkBatchHead,
   checkBatchInput,
   checkBatchList,
   checkCiphertextLength,
@@ -206,6 +208,18 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
     return splitBatch(bytes, count, expectedCount, decode)
   }
 
+  // The same directory check over the head of a container still arriving (see the contract).
+  function readBatchDirectory(head: Uint8Array, totalLength: number, expectedCount?: number): number[] {
+    checkBatchHead(head, totalLength, expectedCount)
+    const s = scratch.length === 0 ? views() : scratch
+    const declared = head.length >= 4 ? head[2]! | (head[3]! << 8) : 0
+    const copy = Math.min(head.length, batchDirectoryLength(Math.min(declared, MAX_BATCH_ITEMS)))
+    s.set(copy === head.length ? head : head.subarray(0, copy), 0)
+    const count = exports.checkBatch(totalLength)
+    if (count < 0) throw batchError(count, head, totalLength)
+    return batchFrameLengths(head, count, expectedCount)
+  }
+
   function encodeBatchHeader(frameLengths: readonly number[]): Uint8Array {
     checkBatchList(frameLengths, 'batch frame lengths')
     const s = scratch.length === 0 ? views() : scratch
@@ -233,5 +247,6 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
     encodeBatchHeader,
     encodeBatch: encodeBatchThrough(encodeBatchHeader, decode),
     decodeBatch,
+    readBatchDirectory,
   }
 }
