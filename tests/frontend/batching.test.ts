@@ -121,6 +121,57 @@ describe('network coalescing', () => {
     release()
   })
 
+  it('a frame handed on early (onFrame) is its image at once, before the batch resolves', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let done = false
+    const fetcher = Object.assign(async (record: ImageRecord) => single(record), {
+      fetchBatch: async (records: ImageRecord[], _context: unknown, _requests: unknown, onFrame?: (i: number, frame: Uint8Array) => void) => {
+        const frames = await Promise.all(records.map(single))
+        onFrame?.(0, frames[0]!)
+        await gate
+        done = true
+        return encodeBatch(frames)
+      },
+    })
+    freshFrontend({}, fetcher)
+    const [a, b] = await saveMany('early', 2)
+    const pa = getImage(a!)
+    const pb = getImage(b!)
+    const first = await pa // resolves while the batch is still held at the gate
+    expect(done).toBe(false)
+    expect(await blobBytes(first)).toEqual(png(300))
+    release()
+    expect(await blobBytes(await pb)).toEqual(png(301))
+    expect((await getCacheStats())!.networkRequests).toBe(1)
+  })
+
+  it('a batch failing after some frames arrived: those images stand, the rest go single, batching stays on', async () => {
+    const batches: number[] = []
+    const singles: string[] = []
+    const fetcher = Object.assign(
+      async (record: ImageRecord) => {
+        singles.push(record.id)
+        return single(record)
+      },
+      {
+        fetchBatch: async (records: ImageRecord[], _context: unknown, _requests: unknown, onFrame?: (i: number, frame: Uint8Array) => void) => {
+          batches.push(records.length)
+          onFrame?.(0, await single(records[0]!))
+          throw new Error('connection reset')
+        },
+      },
+    )
+    freshFrontend({}, fetcher)
+    const records = await saveMany('cut', 4)
+    const first = await Promise.all(records.slice(0, 2).map((r) => getImage(r)))
+    expect(await blobBytes(first[0]!)).toEqual(png(300))
+    expect(await blobBytes(first[1]!)).toEqual(png(301))
+    expect(singles).toEqual([records[1]!.id])
+    await Promise.all(records.slice(2).map((r) => getImage(r)))
+    expect(batches).toEqual([2, 2]) // still batching
+  })
+
   it('calls with different context objects are not grouped', async () => {
     const { fetcher, batches, singles } = batchingFetcher()
     freshFrontend({}, fetcher)

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHttpFetcher } from '../../src/frontend/index.js'
 import type { ImageRecord } from '../../src/types/index.js'
 
@@ -80,5 +80,63 @@ describe('createHttpFetcher', () => {
     const started = performance.now()
     await expect(createHttpFetcher({ endpointBaseUrl: '/pixstore-image', retries: 3, retryDelayMs: 500 })(record)).rejects.toMatchObject({ code: 'FETCH_FAILED' })
     expect(performance.now() - started).toBeLessThan(400)
+  })
+})
+
+describe('createHttpFetcher: a batch read as it arrives', () => {
+  const frames = [Uint8Array.of(0, 1, 2, 3), Uint8Array.of(2), Uint8Array.of(0, 7, 7, 7, 7, 7)]
+
+  /** Answers a batch POST with the container in two writes: the directory and frame 0, then the rest once released. */
+  async function slowBatchServer(encoding?: string) {
+    const { encodeBatch } = await import('../../src/codec/index.js')
+    const container = encodeBatch(frames)
+    const firstPart = 4 + 4 * frames.length + frames[0]!.length
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    const server = http.createServer((req, res) => {
+      req.resume()
+      res.writeHead(200, { 'content-length': container.length, ...(encoding ? { 'content-encoding': encoding } : {}) })
+      res.write(container.subarray(0, firstPart))
+      void released.then(() => res.end(container.subarray(firstPart)))
+    })
+    servers.push(server)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    return { container, release, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pixstore-image` }
+  }
+
+  it('hands on each frame once its bytes are in, before the rest was sent; resolves to the whole container', async () => {
+    const { container, release, base } = await slowBatchServer()
+    const seen: Array<[number, number[]]> = []
+    let first!: () => void
+    const firstSeen = new Promise<void>((r) => (first = r))
+    const done = createHttpFetcher({ endpointBaseUrl: base }).fetchBatch([record, record, record], undefined, undefined, (i, frame) => {
+      seen.push([i, [...frame]])
+      first()
+    })
+    await firstSeen // the server holds the rest until released: this frame came ahead of it
+    expect(seen).toEqual([[0, [...frames[0]!]]])
+    release()
+    expect(await done).toEqual(container)
+    expect(seen).toEqual(frames.map((f, i) => [i, [...f]]))
+  })
+
+  it('an encoded body (its Content-Length counts other bytes) is not read ahead', async () => {
+    // `identity` spelled out is no encoding: read ahead as usual.
+    const identity = await slowBatchServer('identity')
+    let ahead = 0
+    const pending = createHttpFetcher({ endpointBaseUrl: identity.base }).fetchBatch([record, record, record], undefined, undefined, () => ahead++)
+    await vi.waitFor(() => expect(ahead).toBe(1), { timeout: 10_000, interval: 5 })
+    identity.release()
+    await pending
+    expect(ahead).toBe(3)
+    // A made-up encoding the fetch implementation passes through: no frame is handed on early.
+    const encoded = await slowBatchServer('x-made-up')
+    let early = 0
+    const whole = createHttpFetcher({ endpointBaseUrl: encoded.base }).fetchBatch([record, record, record], undefined, undefined, () => early++)
+    await new Promise((r) => setTimeout(r, 100)) // the first write had time to arrive
+    expect(early).toBe(0)
+    encoded.release()
+    expect(await whole).toEqual(encoded.container)
+    expect(early).toBe(0)
   })
 })

@@ -36,4 +36,23 @@ describe('readCappedBody', () => {
     await expect(readCappedBody(response(split([100, 600])), 999)).rejects.toMatchObject({ code: 'FETCH_TOO_LARGE' })
     expect(await readCappedBody(response(split([100, 600]), 1000), 1000)).toEqual(body)
   })
+
+  it('onProgress sees every prefix of the body while it fills its declared length, and nothing else', async () => {
+    for (const cuts of [[], [1], [10, 500, 999], [333, 666]]) {
+      const seen: Array<[number[], number]> = []
+      const got = await readCappedBody(response(split(cuts), 1000), 10_000, (received, declared) => seen.push([[...received], declared]))
+      expect(got).toEqual(body)
+      expect(seen.map(([bytes]) => bytes.length)).toEqual([...cuts, 1000])
+      for (const [bytes, declared] of seen) {
+        expect(declared).toBe(1000)
+        expect(bytes).toEqual([...body.subarray(0, bytes.length)])
+      }
+    }
+    // No declared length, or one the body runs past: no prefix can be promised, none is reported.
+    let calls = 0
+    await readCappedBody(response(split([100])), 10_000, () => calls++)
+    expect(calls).toBe(0)
+    await readCappedBody(response(split([100, 600]), 400), 10_000, () => calls++)
+    expect(calls).toBe(1) // the first 100 bytes, before the body ran past the 400 declared
+  })
 })

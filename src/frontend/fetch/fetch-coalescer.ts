@@ -11,13 +11,18 @@ import type { ImageFetchRequest, ImageFetcher, ImageRecord, WirePayload } from '
 import { causeText } from '../cause-text.js'
 import { abortedError, signalOf } from './abort.js'
 
+/** Told each v1 frame of a batch (by its index) as soon as its bytes arrived; see BatchImageFetcher. */
+export type BatchFrameListener = (index: number, frame: Uint8Array) => void
+
 /**
  * An ImageFetcher that can also fetch several records in one request (a batch container, in order).
  * `requests[i]` says what `records[i]` is asked for (`{ variant }`, or `{}` for the original); one
- * batch may hold the original and variants of one id.
+ * batch may hold the original and variants of one id. A fetcher that reads the container as it
+ * arrives may call `onFrame(i, frame)` for frames already complete (the built-in one does): their
+ * images decrypt while the rest is on the wire. Optional; the resolved container is what counts.
  */
 export type BatchImageFetcher<Context = any> = ImageFetcher<Context> & {
-  fetchBatch?: (records: ImageRecord[], context?: Context, requests?: ImageFetchRequest[]) => Promise<Uint8Array>
+  fetchBatch?: (records: ImageRecord[], context?: Context, requests?: ImageFetchRequest[], onFrame?: BatchFrameListener) => Promise<Uint8Array>
 }
 
 export interface FetchedFrame {
@@ -110,11 +115,27 @@ export function createFetchCoalescer(options: {
     const batchContext = options.customFetcher && signalOf(context) === undefined ? context : { ...(context as object), signal: controller.signal }
     counters.networkRequests++
     let frames: FetchedFrame[]
+    // A frame handed on early is that image's answer at once (the same v1 decode as below); one that
+    // does not decode is left to the whole container's check.
+    const onFrame: BatchFrameListener = (index, bytes) => {
+      const waiter = waiters[index]
+      if (!waiter || waiter.settled || !(bytes instanceof Uint8Array)) return
+      let frame: FetchedFrame
+      try {
+        frame = decoded(bytes)
+      } catch {
+        return
+      }
+      streamed++
+      settle(waiter, async () => frame)
+    }
+    let streamed = 0
     try {
       const bytes: unknown = await fetcher.fetchBatch!(
         waiters.map((w) => w.record),
         batchContext,
         waiters.map((w) => (w.variant === undefined ? {} : { variant: w.variant })),
+        onFrame,
       )
       if (!(bytes instanceof Uint8Array)) throw new PixstoreError('FETCH_FAILED', 'fetchBatch must resolve to a Uint8Array')
       const started = performance.now()
@@ -129,7 +150,8 @@ export function createFetchCoalescer(options: {
         return
       }
       // No batch route (a pixstore 3.2.1 backend), or no container: single requests from now on.
-      batchOff = true
+      // A batch that failed after some of its frames arrived was understood: the route stays on.
+      if (streamed === 0) batchOff = true
       for (const w of waiters) if (!w.settled) settle(w, () => single(w.record, w.variant, w.fetchContext, w.signal))
       return
     } finally {

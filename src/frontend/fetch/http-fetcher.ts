@@ -7,11 +7,12 @@ import { PixstoreError } from '../../shared/errors.js'
 import { PROOF_HEADER, TOKEN_HEADER, VARIANT_QUERY_PARAM } from '../../shared/protocol.js'
 import { isVariantName } from '../../shared/variant-name.js'
 import type { ImageFetchRequest, ImageRecord } from '../../types/index.js'
-import type { BatchImageFetcher } from './fetch-coalescer.js'
+import type { BatchFrameListener, BatchImageFetcher } from './fetch-coalescer.js'
+import { batchFrameProgress } from './batch-frames.js'
 import { causeText } from '../cause-text.js'
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } from './fetch-limits.js'
 import { abortedError, signalOf, sleep } from './abort.js'
-import { readCappedBody } from './read-capped-body.js'
+import { readCappedBody, type BodyProgress } from './read-capped-body.js'
 
 export interface HttpFetcherOptions {
   /** `https://host/route` or a same-origin `/route`; the id is appended URL-encoded. */
@@ -73,7 +74,7 @@ function batchUrl(base: string): string {
  * ```
  */
 export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetcher<{ signal?: AbortSignal } | undefined> & {
-  fetchBatch: (records: ImageRecord[], context?: { signal?: AbortSignal }, requests?: ImageFetchRequest[]) => Promise<Uint8Array>
+  fetchBatch: (records: ImageRecord[], context?: { signal?: AbortSignal }, requests?: ImageFetchRequest[], onFrame?: BatchFrameListener) => Promise<Uint8Array>
 } {
   const base = options.endpointBaseUrl.replace(/\/+$/, '')
   const retries = options.retries ?? 2
@@ -82,7 +83,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetche
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
 
   // One call: every attempt, body and wait bounded by timeoutMs, the body by `cap`.
-  const send = async (url: string, init: RequestInit, cap: number, context: unknown): Promise<Uint8Array> => {
+  const send = async (url: string, init: RequestInit, cap: number, context: unknown, onProgress?: BodyProgress): Promise<Uint8Array> => {
     const signal = signalOf(context)
     if (signal?.aborted) throw abortedError(signal)
     // One signal for the request: the caller's abort or the deadline, whichever comes first.
@@ -102,7 +103,10 @@ export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetche
             // An HTTP error is the server's answer, not a network failure: no retry.
             throw new PixstoreError('FETCH_FAILED', `image endpoint answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`)
           }
-          return await readCappedBody(response, cap)
+          // An encoded body's Content-Length counts other bytes than the ones read: no head start.
+          const encoding = response.headers.get('content-encoding')
+          const identity = encoding === null || encoding.trim().toLowerCase() === 'identity'
+          return await readCappedBody(response, cap, identity ? onProgress : undefined)
         } catch (error) {
           if (combined.signal.aborted) throw stopped()
           if (error instanceof PixstoreError) throw error
@@ -133,7 +137,9 @@ export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetche
   }
   // BATCH.md: POST to the route itself, the items as JSON; the answer is a container of one frame per
   // item, so the cap is one frame's per item plus the directory.
-  fetcher.fetchBatch = async (records: ImageRecord[], context?: { signal?: AbortSignal }, requests?: ImageFetchRequest[]) => {
+  // `onFrame`: each frame as soon as its bytes are in (see batch-frames.ts); the resolved container is
+  // still the whole answer.
+  fetcher.fetchBatch = async (records: ImageRecord[], context?: { signal?: AbortSignal }, requests?: ImageFetchRequest[], onFrame?: BatchFrameListener) => {
     for (const record of records) imageUrl(base, record.id) // the same id check as a GET, before anything is sent
     const items = records.map((record, i) => {
       const variant = variantOf(requests?.[i])
@@ -142,7 +148,8 @@ export function createHttpFetcher(options: HttpFetcherOptions): BatchImageFetche
     })
     const body = JSON.stringify({ v: 1, items })
     const cap = records.length * (maxResponseBytes + 4) + 4
-    return send(batchUrl(base), { method: 'POST', headers: { 'content-type': 'application/json' }, body }, cap, context)
+    const progress = onFrame ? batchFrameProgress(records.length, onFrame) : undefined
+    return send(batchUrl(base), { method: 'POST', headers: { 'content-type': 'application/json' }, body }, cap, context, progress)
   }
   return fetcher
 }

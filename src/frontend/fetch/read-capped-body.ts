@@ -8,14 +8,24 @@ function tooLarge(what: string, maxBytes: number): PixstoreError {
 }
 
 /**
+ * Sees the body while it arrives: `received` is the bytes so far, a prefix of exactly what
+ * readCappedBody will return, `declaredLength` the Content-Length they will add up to. Called after
+ * each chunk, only while the body fills the buffer its Content-Length sized (never for a body without
+ * one, nor once it ran past it). A view: valid to read, never to keep beyond the bytes it holds now.
+ */
+export type BodyProgress = (received: Uint8Array, declaredLength: number) => void
+
+/**
  * The whole body of `response`, at most `maxBytes`. Throws `FETCH_TOO_LARGE` past the cap.
+ * `onProgress` (see BodyProgress) lets a caller start on the first bytes, say a batch's first
+ * frames, before the last ones arrived.
  *
  * @example
  * ```ts
  * const bytes = await readCappedBody(await fetch(url), 26 << 20)
  * ```
  */
-export async function readCappedBody(response: Response, maxBytes: number): Promise<Uint8Array> {
+export async function readCappedBody(response: Response, maxBytes: number, onProgress?: BodyProgress): Promise<Uint8Array> {
   const declared = response.headers.get('content-length')
   if (declared !== null && Number(declared) > maxBytes) {
     await response.body?.cancel().catch(() => {})
@@ -42,11 +52,14 @@ export async function readCappedBody(response: Response, maxBytes: number): Prom
       await reader.cancel().catch(() => {})
       throw tooLarge(`more than ${maxBytes} bytes`, maxBytes)
     }
-    if (whole && chunks.length === 0 && total + value.length <= whole.length) whole.set(value, total)
-    else {
-      if (whole && chunks.length === 0) chunks.push(whole.subarray(0, total))
-      chunks.push(value)
+    if (whole && chunks.length === 0 && total + value.length <= whole.length) {
+      whole.set(value, total)
+      total += value.length
+      onProgress?.(whole.subarray(0, total), whole.length)
+      continue
     }
+    if (whole && chunks.length === 0) chunks.push(whole.subarray(0, total))
+    chunks.push(value)
     total += value.length
   }
   if (whole && chunks.length === 0) return total === whole.length ? whole : whole.subarray(0, total)
