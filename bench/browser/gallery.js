@@ -76,17 +76,23 @@ export async function runGallery(contender) {
   const set = new URLSearchParams(location.search).get('set')
   let current
   try {
+    const scriptAt = performance.now()
     const res = await fetch(`/api/gallery?set=${encodeURIComponent(set)}&kind=${contender.kind}`, { cache: 'no-store' })
     if (!res.ok) throw new Error(`gallery route: HTTP ${res.status}`)
     const items = await res.json()
     const recordsAt = performance.now()
     current = await render(contender, items, container)
     const responses = imageResponses()
+    const nav = performance.getEntriesByType('navigation')[0]
     window.__results = {
       ok: current.wrong.length === 0 && current.decodedCount === items.length,
       wrong: current.wrong,
       images: items.length,
       // since navigation start (performance.timeOrigin)
+      // the previous page's unload (a reload's old document) and the document's own response
+      unloadEnd: nav?.unloadEventEnd ?? 0,
+      documentResponse: nav?.responseEnd ?? 0,
+      script: scriptAt,
       records: recordsAt,
       firstRequest: responses.length ? Math.min(...responses.map((e) => e.startTime)) : 0,
       lastResponse: max(responses.map((e) => e.responseEnd)),
@@ -128,4 +134,7 @@ export async function runGallery(contender) {
   } catch (error) {
     window.__results = { ok: false, error: String(error?.stack ?? error) }
   }
+  // The runner waits for this line rather than polling with waitForFunction, whose injected script
+  // would be compiled on the main thread in the middle of the measured load.
+  console.debug('pixstore-bench:results')
 }

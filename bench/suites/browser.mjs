@@ -160,9 +160,14 @@ async function startServer({ sets, ids, bundles, backend }) {
   }
 }
 
-async function pageResults(browser, what) {
+/** Starts waiting for the page's results line (see gallery.js) before the navigation that leads to it. */
+function resultsSignal(page) {
+  return page.waitForEvent('console', { predicate: (m) => m.text() === 'pixstore-bench:results', timeout: 60_000 })
+}
+
+async function pageResults(browser, what, signal) {
   const { page } = browser
-  await page.waitForFunction(() => window.__results, null, { timeout: 60_000 })
+  await signal
   const r = await page.evaluate(() => window.__results)
   if (!r.ok) throw new Error(`${what}: ${r.error ?? `wrong images: ${r.wrong?.join('; ')}`}\n${browser.logs.join('\n')}`)
   return r
@@ -176,13 +181,15 @@ async function measureOnce(server, contender, set) {
     const { page } = browser
     await page.goto(`${server.origin}/blank`)
     server.takeCounts()
+    const coldSignal = resultsSignal(page)
     await page.goto(`${server.origin}/page/${contender.key}?set=${set.key}`, { waitUntil: 'commit' })
-    const cold = await pageResults(browser, `${what} cold`)
+    const cold = await pageResults(browser, `${what} cold`, coldSignal)
     const settledAfterMs = await page.evaluate(() => window.__settle())
     cold.requests = server.takeCounts()
     await sleep(set.settleMs) // untimed: background writes (IndexedDB, HTTP cache) finish as they would before a user reloads
+    const warmSignal = resultsSignal(page)
     await page.reload({ waitUntil: 'commit' })
-    const warm = await pageResults(browser, `${what} warm`)
+    const warm = await pageResults(browser, `${what} warm`, warmSignal)
     await sleep(300)
     warm.requests = server.takeCounts()
     const hot = await page.evaluate(() => window.__hot('remount'))
@@ -192,7 +199,12 @@ async function measureOnce(server, contender, set) {
     }
     hot.requests = server.takeCounts()
     overlap.requests = hot.requests
-    return { cold: { ...cold, settledAfterMs }, warm, hot, 'hot (overlap)': overlap }
+    let floor
+    if (contender.key === 'plain') {
+      floor = await page.evaluate(() => window.__blobFloor())
+      if (!floor.ok) throw new Error(`${what} blob: URL floor: wrong images`)
+    }
+    return { cold: { ...cold, settledAfterMs }, warm, hot, 'hot (overlap)': overlap, floor }
   } finally {
     await browser.close()
   }
@@ -217,6 +229,7 @@ export async function run() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pixstore-bench-browser-'))
   let server
   const samples = {} // samples[set][contender][phase] = runs
+  const floors = {} // floors[set] = ms of the blob: URL floor (plain-page.js), one per plain run
   try {
     await backend.initPixstoreBackend({
       dataDir,
@@ -243,6 +256,7 @@ export async function run() {
     await measureOnce(server, CONTENDERS[1], SETS[0])
 
     for (const set of SETS) {
+      floors[set.key] = []
       samples[set.key] = Object.fromEntries(CONTENDERS.map((c) => [c.key, Object.fromEntries(PHASES.map((p) => [p, []]))]))
       for (let round = 0; round < ROUNDS; round++) {
         for (let k = 0; k < CONTENDERS.length; k++) {
@@ -251,6 +265,7 @@ export async function run() {
           const result = await measureOnce(server, contender, set)
           if (process.env.BENCH_BROWSER_VERBOSE) console.log(`[browser] ${contender.label}, ${set.label}: ${((performance.now() - t) / 1000).toFixed(1)} s`)
           for (const phase of PHASES) samples[set.key][contender.key][phase].push(result[phase])
+          if (result.floor) floors[set.key].push(result.floor.total)
         }
         process.stdout.write(`[browser] ${set.label}: round ${round + 1}/${ROUNDS} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`)
       }
@@ -283,9 +298,13 @@ export async function run() {
         const mark = { set: set.label, phase, contender: contender.label, lastSrcMs: med((r) => r.lastSrc), medianImageSrcMs: med((r) => r.medianImageSrc), totalMs: med((r) => r.total) }
         if (phase === 'cold' || phase === 'warm') {
           Object.assign(mark, {
+            unloadEndMs: phase === 'warm' ? med((r) => r.unloadEnd) : null,
+            documentMs: med((r) => r.documentResponse),
+            scriptMs: med((r) => r.script),
             recordsMs: med((r) => r.records),
             firstRequestMs: phase === 'cold' ? med((r) => r.firstRequest) : null,
             lastResponseMs: med((r) => r.lastResponse),
+            recordsToDecodedMs: med((r) => r.total - r.records),
             // plain sets every src before any response: no such gap
             lastResponseToLastSrcMs: contender.key === 'plain' || phase === 'warm' ? null : med((r) => r.lastSrc - r.lastResponse),
             imageRequests: med((r) => r.requests.images),
@@ -308,8 +327,16 @@ export async function run() {
   const table = [header]
   for (const set of SETS) {
     for (const phase of PHASES) {
-      const [pl, ps, v3] = CONTENDERS.map((c) => get(set, phase, c.key))
-      table.push([phase === PHASES[0] ? set.label : '', phase, cell({ median: pl.medianMs, min: pl.minMs, max: pl.maxMs }), cell({ median: ps.medianMs, min: ps.minMs, max: ps.maxMs }), cell({ median: v3.medianMs, min: v3.minMs, max: v3.maxMs }), `${ps.ratioToPlain.toFixed(2)}×`, `${v3.ratioToPlain.toFixed(2)}×`, `${(ps.medianMs / v3.medianMs).toFixed(2)}×`])
+      const byKey = Object.fromEntries(CONTENDERS.map((c) => [c.key, get(set, phase, c.key)]))
+      const { pixstore: ps, 'pixstore-v3': v3 } = byKey
+      table.push([
+        phase === PHASES[0] ? set.label : '',
+        phase,
+        ...CONTENDERS.map((c) => cell({ median: byKey[c.key].medianMs, min: byKey[c.key].minMs, max: byKey[c.key].maxMs })),
+        `${ps.ratioToPlain.toFixed(2)}×`,
+        `${v3.ratioToPlain.toFixed(2)}×`,
+        `${(ps.medianMs / v3.medianMs).toFixed(2)}×`,
+      ])
     }
   }
   const widths = header.map((_, c) => Math.max(...table.map((r) => r[c].length)))
@@ -318,6 +345,7 @@ export async function run() {
   console.log('\nmarks (medians, ms; cold/warm since navigation start)')
   console.table(marks)
 
+  const blobFloor = []
   const notes = [
     `${ROUNDS} rounds per contender and set, interleaved (ABC, BCA, CAB…), after one untimed warm-up; Chromium ${CHROMIUM_VERSION()} headless, same origin 127.0.0.1 for pages, plain images and the Pixstore endpoint (pixstoreExpress on the page server, SQLite).`,
     'cold: fresh profile, one blank same-origin page opened first; warm: page.reload() after the background writes settled; hot: release, clear the DOM, render again in the same page; hot (overlap): clear the DOM, render again, release the previous images afterwards.',
@@ -333,9 +361,16 @@ export async function run() {
         `warm Pixstore: each image's src set a median ${fmt(w.medianImageSrcMs)} ms after the render began (IndexedDB read + decrypt under concurrency; 3.2.1 ${fmt(m('warm', 'pixstore-v3').medianImageSrcMs)}), wire requests ${w.wireRequests} (3.2.1: ${m('warm', 'pixstore-v3').wireRequests}), plain image requests ${m('warm', 'plain').imageRequests}; ` +
         `hot ratios to plain: Pixstore ${get(set, 'hot', 'pixstore').ratioToPlain}×, overlap ${get(set, 'hot (overlap)', 'pixstore').ratioToPlain}×.`,
     )
+    const f = stats(floors[set.key])
+    const wp = m('warm', 'plain')
+    blobFloor.push({ set: set.label, medianMs: +f.median.toFixed(2), minMs: +f.min.toFixed(2), maxMs: +f.max.toFixed(2), n: f.n, pixstoreWarmRecordsToDecodedMs: w.recordsToDecodedMs, plainWarmRecordsToDecodedMs: wp.recordsToDecodedMs })
+    notes.push(
+      `${set.label}, blob: URL floor (bytes already in memory → new Blob → URL.createObjectURL → every <img> decoded, no IndexedDB, no decryption; bench/browser/plain-page.js): ${cell(f)} ms. ` +
+        `From records to every image decoded, warm: Pixstore ${fmt(w.recordsToDecodedMs)} ms, plain <img> ${fmt(wp.recordsToDecodedMs)} ms; plain's warm total is ${fmt(get(set, 'warm', 'plain').medianMs)} ms, and records come ${fmt(w.recordsMs)} ms after navigation start, so a frontend showing images through blob: URLs here is at least (records + floor) / plain = ${((w.recordsMs + f.median) / get(set, 'warm', 'plain').medianMs).toFixed(2)}× of plain warm.`,
+    )
   }
   for (const note of notes) console.log(note)
-  return { name: 'browser', rows, marks, notes }
+  return { name: 'browser', rows, marks, blobFloor, notes }
 }
 
 let chromiumVersion = 'unknown'
