@@ -47,6 +47,15 @@ function importKey(material: KeyMaterial): Promise<CryptoKey> {
   return key
 }
 
+/**
+ * Starts importing a record's key now, so the decryption that follows a read (or a fetch) finds it
+ * imported: the import's round trip to the crypto thread overlaps the read instead of following it.
+ * A failure is left to the decryption, which reports it.
+ */
+export function prepareKey(material: KeyMaterial): void {
+  if (material.keyText !== undefined) importKey(material).catch(() => {})
+}
+
 /** Decodes a record's base64 meta; malformed meta cannot decrypt anything, so it is `DECRYPT_FAILED`. */
 export function metaToKeyMaterial(meta: ImageMeta): KeyMaterial {
   const key = base64ToBytes(meta.key)

@@ -11,7 +11,7 @@ import type { CacheStore, CachedImage } from './cache/cache-store.js'
 import { queueTouch, queueWrite } from './cache-writes.js'
 import { materialTag } from './cache/hot-tier.js'
 import { bytesToBase64 } from '../crypto/base64.js'
-import { decryptSealedToBlob, sealWithTag, type KeyMaterial } from './decrypt-image.js'
+import { decryptSealedToBlob, prepareKey, sealWithTag, type KeyMaterial } from './decrypt-image.js'
 import { TAG_LENGTH } from '../shared/protocol.js'
 import { constantTimeEqual } from '../shared/bytes.js'
 import { abortedError, signalOf } from './fetch/abort.js'
@@ -128,6 +128,7 @@ async function loadUncached(
   signal: AbortSignal,
 ): Promise<LoadResult> {
   const { slot, material } = target
+  prepareKey(material)
   const epoch = cacheEpoch(runtime, record.id)
   const store = await runtime.store()
   let cached: CachedImage | undefined
