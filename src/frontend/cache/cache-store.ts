@@ -37,7 +37,7 @@ export interface CacheStore {
    * costs one network request, never a wrong image.
    */
   mayHave(id: string): boolean
-  /** Reads of one tick share one readonly transaction (IndexedDB), each resolving as its entry arrives. */
+  /** Reads of one tick share one readonly transaction (IndexedDB), resolving together once all are in. */
   get(id: string): Promise<CachedImage | undefined>
   /**
    * Writes `entry` into its id's one slot; returns the new totals, or null when skipped. `proven`:
