@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
-import { peakRss } from '../lib/peak-rss.mjs'
+import { ingestRssChild, peakRss } from '../lib/peak-rss.mjs'
 import { cameraJpeg } from '../lib/bench-bytes.mjs'
 import { median } from '../lib/stats.mjs'
 
@@ -20,32 +20,15 @@ const WARMUP = 2
 
 
 // The same source text runs in this process and in the RSS children, so both measure one floor.
-const FLOOR_SOURCE = `(sharp, bytes, presets) => Promise.all(Object.values(presets).map((p) =>
+const FLOOR_SOURCE = `(sharp, bytes) => Promise.all(Object.values(${JSON.stringify(PRESETS)}).map((p) =>
   sharp(bytes).rotate().resize(p.width, p.height, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer()))`
 const floor = eval(FLOOR_SOURCE)
 
-const CHILD = `
-import { readFileSync } from 'node:fs'
-const [kind, file, dataDir, n] = process.argv.slice(1)
-const bytes = new Uint8Array(readFileSync(file))
-const sharp = (await import('sharp')).default
-const b = await import(${JSON.stringify(backendUrl.href)})
-const presets = ${JSON.stringify(PRESETS)}
-const floor = ${FLOOR_SOURCE}
-await b.initPixstoreBackend({ dataDir, secret: ${JSON.stringify(SECRET)}, defaultEndpointEnabled: false, errorHandlingMode: 'throw', variants: presets })
-const base = process.memoryUsage().rss
-let peak = base
-const sample = () => { peak = Math.max(peak, process.memoryUsage().rss) }
-const timer = setInterval(sample, 2)
-for (let i = 0; i < Number(n); i++) {
-  if (kind === 'ours') await b.saveImage(bytes)
-  else await floor(sharp, bytes, presets)
-  sample()
-}
-clearInterval(timer)
-await b.closePixstoreBackend()
-process.stdout.write(JSON.stringify({ baseKiB: base / 1024, peakKiB: peak / 1024 }))
-`
+const CHILD = ingestRssChild({
+  backendUrl,
+  config: { secret: SECRET, defaultEndpointEnabled: false, errorHandlingMode: 'throw', variants: PRESETS },
+  floorSource: FLOOR_SOURCE,
+})
 
 const childRss = (kind, file, dataDir, n) => peakRss(CHILD, [kind, file, dataDir, n])
 
@@ -74,7 +57,7 @@ export async function run() {
 
     const contenders = {
       ours: () => b.saveImage(jpeg),
-      floor: () => floor(sharp, jpeg, PRESETS),
+      floor: () => floor(sharp, jpeg),
     }
     const samples = { ours: [], floor: [] }
     for (let round = 0; round < WARMUP + ROUNDS; round++) {

@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Bench } from 'tinybench'
 import sharp from 'sharp'
-import { peakRss } from '../lib/peak-rss.mjs'
+import { ingestRssChild, peakRss } from '../lib/peak-rss.mjs'
 import { cameraJpeg } from '../lib/bench-bytes.mjs'
 
 const backendUrl = new URL('../../dist/backend/index.js', import.meta.url)
@@ -19,31 +19,16 @@ const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
 
 
 
-const floor = (bytes) => Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])
+// The same source text runs in this process and in the RSS children, so both measure one floor.
+const FLOOR_SOURCE = `(sharp, bytes) => Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])`
+const floor = eval(FLOOR_SOURCE)
 
-// One contender, alone in a fresh process: N runs, then its peak RSS. Sampled (every 2 ms and after
-// each run) rather than read from resourceUsage().maxRSS: Linux keeps a spawned child's high-water mark
-// from the fork, so maxRSS reported this bench process's own peak for both contenders.
-const CHILD = `
-import { readFileSync } from 'node:fs'
-const [kind, file, dataDir, n] = process.argv.slice(1)
-const bytes = new Uint8Array(readFileSync(file))
-const sharp = (await import('sharp')).default
-const b = await import(${JSON.stringify(backendUrl.href)})
-await b.initPixstoreBackend({ dataDir, secret: ${JSON.stringify(SECRET)}, defaultEndpointEnabled: false, errorHandlingMode: 'throw' })
-const base = process.memoryUsage().rss
-let peak = base
-const sample = () => { peak = Math.max(peak, process.memoryUsage().rss) }
-const timer = setInterval(sample, 2)
-for (let i = 0; i < Number(n); i++) {
-  if (kind === 'ours') await b.saveImage(bytes)
-  else await Promise.all([sharp(bytes).metadata(), sharp(bytes).rotate().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer()])
-  sample()
-}
-clearInterval(timer)
-await b.closePixstoreBackend()
-process.stdout.write(JSON.stringify({ baseKiB: base / 1024, peakKiB: peak / 1024 }))
-`
+// One contender, alone in a fresh process: N runs, then its peak RSS (see ingestRssChild).
+const CHILD = ingestRssChild({
+  backendUrl,
+  config: { secret: SECRET, defaultEndpointEnabled: false, errorHandlingMode: 'throw' },
+  floorSource: FLOOR_SOURCE,
+})
 
 const childRss = (kind, file, dataDir, n) => peakRss(CHILD, [kind, file, dataDir, n])
 
@@ -64,7 +49,7 @@ export async function run() {
     const bench = new Bench({ time: 2000, warmupTime: 200, iterations: 8, warmupIterations: 2, retainSamples: false })
     bench.add('ours: saveImage (strip + info + thumbhash + seal + store)', () => b.saveImage(jpeg))
     bench.add('ours: ingest only (strip + info + thumbhash)', () => ingestImage(jpeg, config))
-    bench.add('sharp floor: metadata() + 100×100 resize', () => floor(jpeg))
+    bench.add('sharp floor: metadata() + 100×100 resize', () => floor(sharp, jpeg))
     await bench.run()
     await b.closePixstoreBackend()
     const results = {}
