@@ -78,6 +78,15 @@ async function client(url: string) {
 
 const ask = (r: number, record: ImageRecord, extra: object = {}) => ({ r, id: record.id, token: record.token, proof: record.statelessProof, ...extra })
 
+/** A new connection to `url` still gets `record` served (Success): the server survived what came before. */
+async function expectStillServing(url: string, record: ImageRecord): Promise<void> {
+  const c = await client(url)
+  c.send(ask(1, record))
+  await c.answers(1)
+  expect(c.binary[0]!.frame[0]).toBe(WireState.Success)
+  c.ws.close()
+}
+
 describe('serveImagesOverWebSocket', () => {
   it('answers several requests on one connection with the serving core frames, byte for byte', async () => {
     const s = await serve()
@@ -199,11 +208,7 @@ describe('serveImagesOverWebSocket', () => {
     })
     const first = await client(s.url)
     expect((await first.closed).code).toBe(WsCloseCode.Internal)
-    const second = await client(s.url)
-    second.send(ask(1, a))
-    await second.answers(1)
-    expect(second.binary[0]!.frame[0]).toBe(WireState.Success)
-    second.ws.close()
+    await expectStillServing(s.url, a)
   })
 
   it('per request: a denial is a text answer with the status (nothing served), a throw an InternalError frame', async () => {
@@ -280,11 +285,7 @@ describe('serveImagesOverWebSocket', () => {
     const c = await client(s.url)
     c.ws.send(message)
     expect((await c.closed).code).toBe(code)
-    const next = await client(s.url)
-    next.send(ask(1, a))
-    await next.answers(1)
-    expect(next.binary[0]!.frame[0]).toBe(WireState.Success)
-    next.ws.close()
+    await expectStillServing(s.url, a)
   })
 
   it('a request id already in flight closes with 1008', async () => {
