@@ -93,6 +93,15 @@ export function encodeThroughFrame(createFrame: WireCodec['createFrame']): WireC
 /** Bytes of the container's directory (magic, version, count, one u32 length per frame). */
 export const batchDirectoryLength = (count: number): number => 4 + 4 * count
 
+/**
+ * The directory length a container starting with `head` declares, its count capped at
+ * MAX_BATCH_ITEMS (4, the head, while `head` has fewer than 4 bytes): as many bytes as a reader must
+ * hold before the directory can be checked, and never more than a valid one takes.
+ */
+export function declaredDirectoryLength(head: Uint8Array): number {
+  return head.length < 4 ? 4 : batchDirectoryLength(Math.min(head[2]! | (head[3]! << 8), MAX_BATCH_ITEMS))
+}
+
 const MAX_FRAME_LENGTH = 0xffff_ffff
 
 export const readU32 = (bytes: Uint8Array, at: number): number =>
@@ -155,18 +164,22 @@ export function checkBatchHead(head: unknown, totalLength: unknown, expectedCoun
   checkBatchInput(head, expectedCount)
   if (!Number.isSafeInteger(totalLength) || (totalLength as number) < 0) throw invalidInputError('totalLength must be a byte count')
   const total = totalLength as number
-  const declared = head.length >= 4 ? head[2]! | (head[3]! << 8) : 0
-  const needed = Math.min(total, head.length < 4 ? 4 : batchDirectoryLength(Math.min(declared, MAX_BATCH_ITEMS)))
+  const needed = Math.min(total, declaredDirectoryLength(head))
   if (head.length < needed || head.length > total) {
     throw invalidInputError(`batch head holds ${head.length} bytes; a ${total}-byte container's directory needs ${needed}, and the head cannot be longer than the container`)
   }
 }
 
-/** After a codec's directory check passed (`count` items): the frame lengths, in container order. */
-export function batchFrameLengths(head: Uint8Array, count: number, expectedCount: number | undefined): number[] {
+/** WIRE_BATCH_COUNT unless a checked directory's `count` is the caller's `expectedCount` (when given). */
+function checkExpectedCount(count: number, expectedCount: number | undefined): void {
   if (expectedCount !== undefined && count !== expectedCount) {
     throw new PixstoreError('WIRE_BATCH_COUNT', `batch has ${count} items, expected ${expectedCount}`)
   }
+}
+
+/** After a codec's directory check passed (`count` items): the frame lengths, in container order. */
+export function batchFrameLengths(head: Uint8Array, count: number, expectedCount: number | undefined): number[] {
+  checkExpectedCount(count, expectedCount)
   const out = new Array<number>(count)
   for (let i = 0; i < count; i++) out[i] = readU32(head, 4 + 4 * i)
   return out
@@ -182,9 +195,7 @@ function itemError(index: number, error: unknown): unknown {
  * decoder, as views into `bytes`, in container order.
  */
 export function splitBatch(bytes: Uint8Array, count: number, expectedCount: number | undefined, decode: WireCodec['decodeWirePayload']): WirePayload[] {
-  if (expectedCount !== undefined && count !== expectedCount) {
-    throw new PixstoreError('WIRE_BATCH_COUNT', `batch has ${count} items, expected ${expectedCount}`)
-  }
+  checkExpectedCount(count, expectedCount)
   const out = new Array<WirePayload>(count)
   let at = batchDirectoryLength(count)
   for (let i = 0; i < count; i++) {

@@ -7,10 +7,10 @@ import {
   ERR_TOKEN_RANGE,
   ERR_TRAILING_BYTES,
   ERR_TRUNCATED,
-  batchDirectoryLength,
   batchError,
   batchFrameLengths,
   checkBatchHead,
+  declaredDirectoryLength,
   checkBatchInput,
   checkBatchList,
   checkCiphertextLength,
@@ -200,8 +200,7 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
     checkBatchInput(bytes, expectedCount)
     const length = bytes.length
     const s = scratch.length === 0 ? views() : scratch
-    const declared = length >= 4 ? bytes[2]! | (bytes[3]! << 8) : 0
-    const copy = Math.min(length, batchDirectoryLength(Math.min(declared, MAX_BATCH_ITEMS)))
+    const copy = Math.min(length, declaredDirectoryLength(bytes))
     s.set(copy === length ? bytes : bytes.subarray(0, copy), 0)
     const count = exports.checkBatch(length)
     if (count < 0) throw batchError(count, bytes)
@@ -212,8 +211,7 @@ export function createWasmCodec(module: WebAssembly.Module | WebAssembly.Instanc
   function readBatchDirectory(head: Uint8Array, totalLength: number, expectedCount?: number): number[] {
     checkBatchHead(head, totalLength, expectedCount)
     const s = scratch.length === 0 ? views() : scratch
-    const declared = head.length >= 4 ? head[2]! | (head[3]! << 8) : 0
-    const copy = Math.min(head.length, batchDirectoryLength(Math.min(declared, MAX_BATCH_ITEMS)))
+    const copy = Math.min(head.length, declaredDirectoryLength(head))
     s.set(copy === head.length ? head : head.subarray(0, copy), 0)
     const count = exports.checkBatch(totalLength)
     if (count < 0) throw batchError(count, head, totalLength)

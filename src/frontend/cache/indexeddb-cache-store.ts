@@ -114,9 +114,9 @@ export async function openIndexedDBCacheStore(options: IndexedDBCacheOptions): P
   // round trips to the browser process, which is still serving the other reads: resolved one by one,
   // every result waited ~3 ms behind the previous one's Blob. Together, the reads finish first and the
   // Blobs follow back to back: a 60 × 10 KiB reload 15–23 % faster, 12 × 1 MiB ~5 %, in interleaved
-  // A/B runs of the browser bench. The flush is a microtask, not a timer: the getImage calls of one render reach here at the same await depth, so
-  // they are all queued before it runs, and a lone hit pays no timer turn (1 ms in Node, up to 4 ms
-  // in a browser once timers nest).
+  // A/B runs of the browser bench. The flush is a microtask, not a timer: the getImage calls of one
+  // render reach here at the same await depth, so they are all queued before it runs, and a lone hit
+  // pays no timer turn (1 ms in Node, up to 4 ms in a browser once timers nest).
   type PendingGet = { id: string; resolve: (value: CachedImage | undefined) => void; reject: (error: unknown) => void }
   let pendingGets: PendingGet[] | undefined
   const flushGets = () => {

@@ -5,7 +5,7 @@
 // This is only a head start: the whole container is still decoded and checked once complete
 // (decodeBatch), and that result is what every image not handed on yet gets.
 import { readBatchDirectory } from '../../codec/index.js'
-import { MAX_BATCH_ITEMS } from '../../shared/protocol.js'
+import { declaredDirectoryLength } from '../../codec/wire-checks.js'
 import type { BodyProgress } from './read-capped-body.js'
 
 /**
@@ -22,7 +22,7 @@ export function batchFrameProgress(expectedCount: number, onFrame: (index: numbe
     if (lengths === null) return
     if (lengths === undefined) {
       if (received.length < 4) return
-      const directory = 4 + 4 * Math.min(received[2]! | (received[3]! << 8), MAX_BATCH_ITEMS)
+      const directory = declaredDirectoryLength(received)
       if (received.length < Math.min(directory, declaredLength)) return
       try {
         lengths = readBatchDirectory(received.subarray(0, Math.min(directory, received.length)), declaredLength, expectedCount)

@@ -117,6 +117,7 @@ export function createFetchCoalescer(options: {
     let frames: FetchedFrame[]
     // A frame handed on early is that image's answer at once (the same v1 decode as below); one that
     // does not decode is left to the whole container's check.
+    let streamed = 0
     const onFrame: BatchFrameListener = (index, bytes) => {
       const waiter = waiters[index]
       if (!waiter || waiter.settled || !(bytes instanceof Uint8Array)) return
@@ -129,7 +130,6 @@ export function createFetchCoalescer(options: {
       streamed++
       settle(waiter, async () => frame)
     }
-    let streamed = 0
     try {
       const bytes: unknown = await fetcher.fetchBatch!(
         waiters.map((w) => w.record),
